@@ -1,0 +1,62 @@
+package dev.kft.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Records that a job's data is cleaned, split, tokenized and published as batches; published on
+ * {@link Topics#JOB_EVENTS}. The offset ranges let trainer and evaluator replay exactly these
+ * batches from {@link Topics#BATCHES}.
+ *
+ * @param datasetSha256 sha256 of the source bytes, in source order (train, validation, test)
+ * @param tokenizerSha256 sha256 of the {@code tokenizer.json} used
+ * @param labelNames label names by label id
+ * @param maxLength the token limit sequences were truncated to
+ * @param dropped rows dropped before splitting, by reason (for example {@code empty_text})
+ * @param splits one report per split, by split name ({@code train}, {@code validation}, {@code
+ *     test})
+ */
+public record DatasetPrepared(
+    UUID eventId,
+    String jobId,
+    Instant occurredAt,
+    String datasetSha256,
+    String tokenizerSha256,
+    List<String> labelNames,
+    int maxLength,
+    Map<String, Long> dropped,
+    Map<String, SplitReport> splits)
+    implements JobEvent {
+
+  /**
+   * What one split holds and where its batches are.
+   *
+   * @param rows examples in the split (augmented ones included)
+   * @param augmentedRows examples made by augmentation (train only)
+   * @param labelCounts examples per label name
+   * @param tokenLengths token counts before truncation
+   * @param batches batches published for the split
+   * @param offsets where those batches lie on {@link Topics#BATCHES}
+   */
+  public record SplitReport(
+      long rows,
+      long augmentedRows,
+      Map<String, Long> labelCounts,
+      TokenLengthStats tokenLengths,
+      int batches,
+      OffsetRange offsets) {}
+
+  /** Token counts of a split's sequences before truncation, and how many were truncated. */
+  public record TokenLengthStats(int min, int max, double mean, int p50, int p95, long truncated) {}
+
+  /**
+   * A half-open range {@code [fromOffset, untilOffset)} of one partition of a topic.
+   *
+   * @param partition the partition holding the job's records
+   * @param fromOffset the first offset in the range
+   * @param untilOffset one past the last offset in the range
+   */
+  public record OffsetRange(int partition, long fromOffset, long untilOffset) {}
+}

@@ -1,0 +1,173 @@
+package dev.kft.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.json.Json;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobSpecTest {
+
+  private static final String MINIMAL =
+      """
+      model: {source: models/bert-base-chinese}
+      dataset: {uri: data/reviews.csv}
+      registry: {model_name: reviews}
+      """;
+
+  private static ValidatedSpec validate(String yaml) {
+    return JobSpecs.validate(JobSpecs.parse(yaml));
+  }
+
+  private static List<String> problems(String yaml) {
+    return validate(yaml).problems().stream().map(Problem::toString).toList();
+  }
+
+  @Test
+  void minimalSpecTakesHuggingFaceDefaults() {
+    JobSpec spec = validate(MINIMAL).spec();
+    TrainingSpec t = spec.training();
+    assertEquals(3.0, t.numTrainEpochs());
+    assertEquals(-1L, t.maxSteps());
+    assertEquals(8, t.perDeviceTrainBatchSize());
+    assertEquals(8, t.perDeviceEvalBatchSize());
+    assertEquals(5e-5, t.learningRate());
+    assertEquals(0.0, t.weightDecay());
+    assertEquals(0.9, t.adamBeta1());
+    assertEquals(0.999, t.adamBeta2());
+    assertEquals(1e-8, t.adamEpsilon());
+    assertEquals("linear", t.lrSchedulerType());
+    assertEquals(1.0, t.maxGradNorm());
+    assertEquals(42L, t.seed());
+    assertEquals(500L, t.loggingSteps());
+    assertEquals("no", t.evalStrategy());
+    assertEquals("steps", t.saveStrategy());
+    assertFalse(t.loadBestModelAtEnd());
+    assertNull(t.metricForBestModel());
+    assertFalse(t.earlyStopping());
+    assertEquals("full", spec.method().type());
+    assertEquals("pretrained", spec.model().init());
+    assertEquals(128, spec.model().maxLength());
+    assertEquals("text", spec.dataset().textColumn());
+    assertEquals(0.8, spec.dataset().split().train());
+  }
+
+  @Test
+  void loraDefaultsFollowPeft() {
+    JobSpec spec = validate(MINIMAL + "method: {type: lora}\n").spec();
+    LoraSpec lora = spec.method().lora();
+    assertEquals(8, lora.r());
+    assertEquals(8.0, lora.loraAlpha());
+    assertEquals(0.0, lora.loraDropout());
+    assertEquals(List.of("query", "value"), lora.targetModules().names());
+    assertEquals("none", lora.bias());
+    assertEquals(List.of("classifier"), lora.modulesToSave());
+  }
+
+  @Test
+  void bestModelMetricDefaultsLikeHuggingFace() {
+    String yaml =
+        MINIMAL
+            + "training: {eval_strategy: epoch, save_strategy: epoch,"
+            + " load_best_model_at_end: true}\n";
+    TrainingSpec t = validate(yaml).spec().training();
+    assertEquals("loss", t.metricForBestModel());
+    assertFalse(t.greaterIsBetter(), "a loss is better when smaller");
+    String f1 =
+        MINIMAL
+            + "training: {eval_strategy: epoch, metric_for_best_model: eval_f1,"
+            + " early_stopping_patience: 2}\n";
+    assertTrue(validate(f1).spec().training().greaterIsBetter());
+  }
+
+  @Test
+  void scientificNotationWithoutADotIsANumber() {
+    JobSpec spec = validate(MINIMAL + "training: {learning_rate: 2e-5}\n").spec();
+    assertEquals(2e-5, spec.training().learningRate());
+  }
+
+  @Test
+  void misspeltKeyGetsAHint() {
+    assertEquals(
+        List.of("training.learning_rat: unknown key; did you mean 'learning_rate'?"),
+        problems(MINIMAL + "training: {learning_rat: 0.001}\n"));
+  }
+
+  @Test
+  void messageSaysWhatWasFound() {
+    assertEquals(
+        List.of("training.learning_rate: must be > 0, got -1"),
+        problems(MINIMAL + "training: {learning_rate: -1}\n"));
+  }
+
+  @Test
+  void splitFractionsMustSumToOne() {
+    assertEquals(
+        List.of(
+            "dataset.split: train + validation + test must be 1 (unset ones count 0.8, 0.1,"
+                + " 0.1), got 0.9"),
+        problems(MINIMAL.replace("{uri: data/reviews.csv}", "{uri: x.csv, split: {train: 0.7}}")));
+  }
+
+  @Test
+  void bestModelNeedsSaveStepsAtEvaluations() {
+    String yaml =
+        MINIMAL
+            + "training: {eval_strategy: steps, eval_steps: 300, save_steps: 500,"
+            + " load_best_model_at_end: true}\n";
+    assertEquals(
+        List.of(
+            "training.save_steps: must be a multiple of eval_steps (300) when"
+                + " load_best_model_at_end is true, got 500"),
+        problems(yaml));
+  }
+
+  @Test
+  void targetPatternMustMatchAModule() {
+    String yaml = MINIMAL + "method: {type: lora, lora: {target_modules: 'foo.*bar'}}\n";
+    assertEquals(1, problems(yaml).size());
+    assertTrue(problems(yaml).get(0).startsWith("method.lora.target_modules: regular expression"));
+    String ok =
+        MINIMAL + "method: {type: lora, lora: {target_modules: '.*layer\\.1[01]\\..*query'}}\n";
+    assertTrue(validate(ok).valid(), validate(ok).describeProblems());
+    assertEquals(
+        ".*layer\\.1[01]\\..*query", validate(ok).spec().method().lora().targetModules().pattern());
+  }
+
+  @Test
+  void labelsAndNumLabelsMustAgree() {
+    String yaml =
+        MINIMAL.replace(
+            "{source: models/bert-base-chinese}", "{source: m, labels: [neg, pos], num_labels: 3}");
+    assertEquals(List.of("model.num_labels: is 3 but labels names 2"), problems(yaml));
+  }
+
+  @Test
+  void aSpecThatIsNotAMappingIsRejected() {
+    assertEquals(
+        List.of("a job spec must be a mapping of sections, got a list"), problems("[1, 2]"));
+  }
+
+  @Test
+  void yamlSyntaxErrorSaysWhere() {
+    SpecSyntaxException e =
+        assertThrows(SpecSyntaxException.class, () -> JobSpecs.parse("model: {source: [x\n"));
+    assertTrue(e.getMessage().startsWith("line "), e.getMessage());
+  }
+
+  @Test
+  void boundSpecSurvivesJson() throws Exception {
+    JobSpec spec =
+        validate(MINIMAL + "method: {type: lora, lora: {target_modules: all-linear}}\n").spec();
+    JsonNode tree = Json.mapper().valueToTree(spec);
+    assertEquals("all-linear", tree.at("/method/lora/target_modules").asText());
+    assertEquals(5e-5, tree.at("/training/learning_rate").asDouble());
+    assertEquals(spec, Json.mapper().treeToValue(tree, JobSpec.class));
+    assertTrue(JobSpecs.validate(tree).valid(), JobSpecs.validate(tree).describeProblems());
+  }
+}
