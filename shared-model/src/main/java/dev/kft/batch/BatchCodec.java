@@ -35,8 +35,8 @@ import java.util.zip.CRC32;
  * ...     4               CRC-32 (IEEE) of every byte before it
  * </pre>
  *
- * A batch of 16 sequences of 128 tokens with a 21,128-token vocabulary takes 4,740 bytes (mostly
- * the 4,096 bytes of ids) against about 18 KB as JSON numbers.
+ * A batch of 16 sequences of 128 tokens with a 21,128-token vocabulary, token type ids and a UUID
+ * job id takes 4,798 bytes, 4,096 of them token ids.
  */
 public final class BatchCodec {
 
