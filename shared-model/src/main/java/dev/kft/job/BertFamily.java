@@ -53,7 +53,7 @@ public final class BertFamily {
       List.of("layer_norm_eps", "initializer_range", "hidden_act");
 
   /** Activation functions the model supports. */
-  public static final List<String> ACTIVATIONS = List.of("gelu", "relu", "tanh", "gelu_new");
+  public static final List<String> ACTIVATIONS = List.of("gelu", "relu", "tanh");
 
   private BertFamily() {}
 

@@ -1,0 +1,197 @@
+package dev.kft.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import dev.kft.checkpoint.TensorData;
+import dev.kft.checkpoint.WeightCheck;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A BERT encoder with a sequence-classification head, computing exactly what Hugging Face's {@code
+ * BertForSequenceClassification} computes, with parameters under the same names.
+ *
+ * <p>Parameters live in the model's own manager; every intermediate array of a forward pass is
+ * created in the manager of the inputs (each op starts from an activation), so closing a per-step
+ * manager frees the whole pass. Scalars are arrays of that manager: DJL's {@code Number} overloads
+ * free their scalar before backward runs.
+ */
+public final class BertClassifier implements AutoCloseable {
+
+  /** The logits {@code [batch, labels]} and last hidden state {@code [batch, seq, hidden]}. */
+  public record Output(NDArray logits, NDArray lastHiddenState) {}
+
+  private final BertConfig config;
+  private final NDManager manager;
+  private final Map<String, NDArray> parameters;
+
+  private BertClassifier(BertConfig config, NDManager manager, Map<String, NDArray> parameters) {
+    this.config = config;
+    this.manager = manager;
+    this.parameters = parameters;
+  }
+
+  /**
+   * Builds a model from tensors named and shaped as {@link BertLayout#shapes} says.
+   *
+   * @throws dev.kft.checkpoint.SafeTensorsException listing every missing, unexpected or wrongly
+   *     shaped tensor
+   */
+  public static BertClassifier create(
+      BertConfig config, Map<String, TensorData> tensors, NDManager parent) {
+    Map<String, long[]> shapes = BertLayout.shapes(config);
+    WeightCheck.requireExactly(shapes, tensors);
+    NDManager manager = parent.newSubManager();
+    Map<String, NDArray> parameters = new LinkedHashMap<>();
+    for (String name : shapes.keySet()) {
+      TensorData t = tensors.get(name);
+      NDArray array = manager.create(t.values(), new Shape(t.shape()));
+      array.setName(name);
+      parameters.put(name, array);
+    }
+    return new BertClassifier(config, manager, parameters);
+  }
+
+  public BertConfig config() {
+    return config;
+  }
+
+  /** The manager that owns the parameters; closing the model closes it. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** Parameters by Hugging Face name, in {@code state_dict} order. */
+  public Map<String, NDArray> parameters() {
+    return Collections.unmodifiableMap(parameters);
+  }
+
+  /** Copies every parameter into Java memory, for checkpoints and export. */
+  public Map<String, TensorData> toTensors() {
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    parameters.forEach(
+        (name, array) ->
+            tensors.put(name, new TensorData(array.getShape().getShape(), array.toFloatArray())));
+    return tensors;
+  }
+
+  /** Runs the model. With {@code training}, dropout is applied (from the engine's seeded RNG). */
+  public Output forward(ModelInputs in, boolean training) {
+    NDManager step = in.inputIds().getManager();
+    NDArray hidden = embeddings(in, training);
+    NDArray mask = attentionBias(step, in.attentionMask());
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      hidden = layer(BertLayout.layer(i), hidden, mask, step, training);
+    }
+    NDArray first = hidden.get(":, 0, :");
+    NDArray pooled = dense(first, BertLayout.POOLER).tanh();
+    NDArray logits = dense(dropout(pooled, config.headDropout(), training), BertLayout.CLASSIFIER);
+    return new Output(logits, hidden);
+  }
+
+  private NDArray embeddings(ModelInputs in, boolean training) {
+    NDManager step = in.inputIds().getManager();
+    NDArray positions = step.arange(0L, in.sequenceLength(), 1L, DataType.INT64).reshape(1, -1);
+    NDArray sum =
+        lookup(in.inputIds(), BertLayout.WORD_EMBEDDINGS)
+            .add(lookup(positions, BertLayout.POSITION_EMBEDDINGS))
+            .add(lookup(in.tokenTypeIds(), BertLayout.TOKEN_TYPE_EMBEDDINGS));
+    return dropout(norm(sum, BertLayout.EMBEDDINGS_NORM), config.hiddenDropoutProb(), training);
+  }
+
+  private NDArray layer(String prefix, NDArray x, NDArray mask, NDManager step, boolean training) {
+    NDArray context = selfAttention(prefix + ".attention.self", x, mask, step, training);
+    NDArray attended =
+        dropout(
+            dense(context, prefix + ".attention.output.dense"),
+            config.hiddenDropoutProb(),
+            training);
+    NDArray h = norm(attended.add(x), prefix + ".attention.output.LayerNorm");
+    NDArray inner = activation(dense(h, prefix + ".intermediate.dense"));
+    NDArray out =
+        dropout(dense(inner, prefix + ".output.dense"), config.hiddenDropoutProb(), training);
+    return norm(out.add(h), prefix + ".output.LayerNorm");
+  }
+
+  private NDArray selfAttention(
+      String prefix, NDArray x, NDArray mask, NDManager step, boolean training) {
+    NDArray q = splitHeads(dense(x, prefix + ".query"));
+    NDArray k = splitHeads(dense(x, prefix + ".key"));
+    NDArray v = splitHeads(dense(x, prefix + ".value"));
+    NDArray scale = step.create((float) (1.0 / Math.sqrt(config.headSize())));
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+    NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
+    NDArray context = probs.matMul(v).transpose(0, 2, 1, 3);
+    Shape s = context.getShape();
+    return context.reshape(s.get(0), s.get(1), config.hiddenSize());
+  }
+
+  private NDArray splitHeads(NDArray x) {
+    Shape s = x.getShape();
+    return x.reshape(s.get(0), s.get(1), config.numAttentionHeads(), config.headSize())
+        .transpose(0, 2, 1, 3);
+  }
+
+  /** Hugging Face's additive mask: 0 where attended, the lowest float where padded. */
+  private static NDArray attentionBias(NDManager step, NDArray attentionMask) {
+    NDArray one = step.create(1f);
+    NDArray lowest = step.create(-Float.MAX_VALUE);
+    Shape s = attentionMask.getShape();
+    return one.sub(attentionMask.toType(DataType.FLOAT32, false))
+        .mul(lowest)
+        .reshape(s.get(0), 1, 1, s.get(1));
+  }
+
+  private NDArray dense(NDArray x, String module) {
+    return Linear.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias"))
+        .singletonOrThrow();
+  }
+
+  private NDArray norm(NDArray x, String module) {
+    return LayerNorm.layerNorm(
+            x,
+            new Shape(config.hiddenSize()),
+            parameters.get(module + ".weight"),
+            parameters.get(module + ".bias"),
+            (float) config.layerNormEps())
+        .singletonOrThrow();
+  }
+
+  private NDArray lookup(NDArray ids, String table) {
+    return Embedding.embedding(ids, parameters.get(table), SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  private NDArray activation(NDArray x) {
+    switch (config.hiddenAct()) {
+      case "gelu":
+        return Activation.gelu(x);
+      case "relu":
+        return Activation.relu(x);
+      case "tanh":
+        return x.tanh();
+      default:
+        throw new IllegalStateException("unsupported hidden_act " + config.hiddenAct());
+    }
+  }
+
+  private static NDArray dropout(NDArray x, double rate, boolean training) {
+    if (!training || rate <= 0) {
+      return x;
+    }
+    return Dropout.dropout(x, (float) rate, true).singletonOrThrow();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
