@@ -15,6 +15,7 @@ import dev.kft.checkpoint.WeightCheck;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A BERT encoder with a sequence-classification head, computing exactly what Hugging Face's {@code
@@ -73,6 +74,22 @@ public final class BertClassifier implements AutoCloseable {
   /** Parameters by Hugging Face name, in {@code state_dict} order. */
   public Map<String, NDArray> parameters() {
     return Collections.unmodifiableMap(parameters);
+  }
+
+  /**
+   * Marks the parameters whose names {@code trainable} accepts as needing gradients, and the others
+   * as frozen.
+   *
+   * @return the number of trainable parameters (elements, not tensors)
+   */
+  public long requireGradients(Predicate<String> trainable) {
+    long count = 0;
+    for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+      boolean train = trainable.test(e.getKey());
+      e.getValue().setRequiresGradient(train);
+      count += train ? e.getValue().size() : 0;
+    }
+    return count;
   }
 
   /** Copies every parameter into Java memory, for checkpoints and export. */

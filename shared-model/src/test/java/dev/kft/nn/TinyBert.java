@@ -49,7 +49,7 @@ final class TinyBert {
         ids,
         mask,
         types,
-        random.ints(rows, 0, 3).toArray(),
+        random.ints(rows, 0, 2).toArray(),
         new int[rows]);
   }
 }

@@ -1,0 +1,84 @@
+package dev.kft.checkpoint;
+
+import ai.djl.ndarray.NDManager;
+import dev.kft.nn.BertClassifier;
+import dev.kft.nn.BertConfig;
+import dev.kft.nn.BertInit;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the classifier a job starts from: the base model's config with the job's overrides and
+ * labels, and either its pretrained weights or a seeded random initialisation.
+ */
+public final class ModelLoader {
+
+  /**
+   * What to load.
+   *
+   * @param source a model directory or {@code hf://org/name@revision}
+   * @param pretrained load the source's weights; otherwise initialise from {@code seed}
+   * @param overrides {@code config.json} values to replace (random initialisation only)
+   * @param labels label names by id, or empty to keep the config's
+   * @param seed seed of every random initialisation (fresh heads included)
+   */
+  public record Request(
+      String source,
+      boolean pretrained,
+      Map<String, Object> overrides,
+      List<String> labels,
+      long seed) {}
+
+  /**
+   * A loaded model and where it came from.
+   *
+   * @param directory the resolved source directory (tokenizer files live there)
+   * @param initialized tensors initialised fresh rather than loaded
+   * @param unused checkpoint tensors the classifier did not use
+   */
+  public record Loaded(
+      BertClassifier model, Path directory, List<String> initialized, List<String> unused) {
+
+    public Path tokenizer() {
+      return directory.resolve(ModelSource.TOKENIZER);
+    }
+  }
+
+  private final ModelSource source;
+
+  public ModelLoader(ModelSource source) {
+    this.source = source;
+  }
+
+  /** Loads a model into a sub-manager of {@code manager}. */
+  public Loaded load(Request request, NDManager manager) throws IOException {
+    Path dir = source.resolve(request.source(), request.pretrained());
+    BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
+    if (!request.overrides().isEmpty()) {
+      config = config.withOverrides(request.overrides());
+    }
+    if (!request.labels().isEmpty()) {
+      config = config.withLabels(request.labels());
+    }
+    if (!request.pretrained()) {
+      Map<String, TensorData> weights = BertInit.random(config, request.seed());
+      return new Loaded(
+          BertClassifier.create(config, weights, manager),
+          dir,
+          List.copyOf(weights.keySet()),
+          List.of());
+    }
+    Map<String, TensorData> checkpoint;
+    try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve(ModelSource.WEIGHTS))) {
+      checkpoint = reader.readAll();
+    }
+    PretrainedWeights.Fitted fitted = PretrainedWeights.fit(config, checkpoint, request.seed());
+    return new Loaded(
+        BertClassifier.create(config, fitted.tensors(), manager),
+        dir,
+        fitted.initialized(),
+        fitted.unused());
+  }
+}

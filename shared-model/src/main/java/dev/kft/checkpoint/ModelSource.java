@@ -1,0 +1,69 @@
+package dev.kft.checkpoint;
+
+import dev.kft.io.ConfinedPaths;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a job's {@code model.source} into a local directory with Hugging Face's file names: a
+ * directory inside the allowed roots, or {@code hf://org/name@revision} through the {@link
+ * HubClient}'s cache.
+ */
+public final class ModelSource {
+
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String TOKENIZER = "tokenizer.json";
+
+  /** Tokenizer files copied along with a model when present. */
+  public static final List<String> TOKENIZER_EXTRAS =
+      List.of("tokenizer_config.json", "vocab.txt", "special_tokens_map.json");
+
+  private final ConfinedPaths roots;
+  private final HubClient hub;
+
+  public ModelSource(ConfinedPaths roots, HubClient hub) {
+    this.roots = roots;
+    this.hub = hub;
+  }
+
+  /**
+   * Resolves a source to a directory holding {@code config.json}, {@code tokenizer.json} and, when
+   * {@code weights} is set, {@code model.safetensors}.
+   *
+   * @throws ModelSourceException naming each missing file, or why the source is refused
+   */
+  public Path resolve(String source, boolean weights) throws IOException {
+    List<String> required = new ArrayList<>(List.of(CONFIG, TOKENIZER));
+    if (weights) {
+      required.add(WEIGHTS);
+    }
+    if (HubModelId.isHub(source)) {
+      try {
+        return hub.snapshot(HubModelId.parse(source), required, TOKENIZER_EXTRAS);
+      } catch (HubException | IllegalArgumentException e) {
+        throw new ModelSourceException(e.getMessage());
+      }
+    }
+    Path dir;
+    try {
+      dir = roots.resolve(source);
+    } catch (RuntimeException e) {
+      throw new ModelSourceException("model.source: " + e.getMessage());
+    }
+    List<String> missing =
+        required.stream().filter(f -> !Files.isRegularFile(dir.resolve(f))).toList();
+    if (!missing.isEmpty()) {
+      throw new ModelSourceException(
+          "model directory "
+              + dir
+              + " lacks "
+              + String.join(", ", missing)
+              + (missing.contains(WEIGHTS) ? " (weights are read from safetensors only)" : ""));
+    }
+    return dir;
+  }
+}
