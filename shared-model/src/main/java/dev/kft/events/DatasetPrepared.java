@@ -10,11 +10,16 @@ import java.util.UUID;
  * {@link Topics#JOB_EVENTS}. The offset ranges let trainer and evaluator replay exactly these
  * batches from {@link Topics#BATCHES}.
  *
- * @param datasetSha256 sha256 of the source bytes, in source order (train, validation, test)
+ * @param datasetSha256 sha256 of the normalised dataset: every kept example after cleaning, in
+ *     split order, as {@code split \t label \t text \t pair \n} in UTF-8 (augmented ones excluded)
+ * @param sourceSha256 sha256 of the source files' bytes, in order (train, validation, test)
  * @param tokenizerSha256 sha256 of the {@code tokenizer.json} used
  * @param labelNames label names by label id
  * @param maxLength the token limit sequences were truncated to
- * @param dropped rows dropped before splitting, by reason (for example {@code empty_text})
+ * @param padding {@code longest} (each batch padded to its longest row) or {@code max_length}
+ * @param rowsRead examples read from the sources
+ * @param dropped rows dropped before splitting, by reason ({@code missing_label}, {@code
+ *     empty_text}, {@code duplicate})
  * @param splits one report per split, by split name ({@code train}, {@code validation}, {@code
  *     test})
  */
@@ -23,9 +28,12 @@ public record DatasetPrepared(
     String jobId,
     Instant occurredAt,
     String datasetSha256,
+    String sourceSha256,
     String tokenizerSha256,
     List<String> labelNames,
     int maxLength,
+    String padding,
+    long rowsRead,
     Map<String, Long> dropped,
     Map<String, SplitReport> splits)
     implements JobEvent {
@@ -37,19 +45,35 @@ public record DatasetPrepared(
    * @param augmentedRows examples made by augmentation (train only)
    * @param labelCounts examples per label name
    * @param tokenLengths token counts before truncation
+   * @param batchSize examples per batch (the last batch may hold fewer)
    * @param batches batches published for the split
-   * @param offsets where those batches lie on {@link Topics#BATCHES}
+   * @param offsets where those batches lie on {@link Topics#BATCHES}: every batch of the split is
+   *     in the range; records of other jobs in it are skipped by key
    */
   public record SplitReport(
       long rows,
       long augmentedRows,
       Map<String, Long> labelCounts,
       TokenLengthStats tokenLengths,
+      int batchSize,
       int batches,
       OffsetRange offsets) {}
 
-  /** Token counts of a split's sequences before truncation, and how many were truncated. */
-  public record TokenLengthStats(int min, int max, double mean, int p50, int p95, long truncated) {}
+  /**
+   * Token counts of a split's sequences before truncation (special tokens included).
+   *
+   * @param truncated sequences longer than {@code max_length}, cut to it
+   * @param unknownRate share of real tokens that are the tokenizer's unknown token
+   */
+  public record TokenLengthStats(
+      int min,
+      int max,
+      double mean,
+      int p50,
+      int p95,
+      int p99,
+      long truncated,
+      double unknownRate) {}
 
   /**
    * A half-open range {@code [fromOffset, untilOffset)} of one partition of a topic.

@@ -67,6 +67,7 @@ final class JobSpecValidator {
     }
     String init = model.oneOf("init", List.of(ModelSpec.PRETRAINED, ModelSpec.RANDOM));
     model.integer("max_length", 2);
+    model.oneOf("padding", ModelSpec.PADDINGS);
     Long numLabels = model.integer("num_labels", 2);
     List<String> labels = model.strings("labels", null);
     if (labels != null) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param numLabels number of classes; by default the number of labels found in the data
  * @param labels label names in id order; by default the data's labels in their documented order
  * @param maxLength token limit per example, default 128
+ * @param padding {@code longest} (default: each batch padded to its longest example, far less
+ *     compute) or {@code max_length} (every example padded to {@code max_length})
  * @param tokenizer a {@code tokenizer.json} to use instead of the source's
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -30,6 +32,7 @@ public record ModelSpec(
     Integer numLabels,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> labels,
     Integer maxLength,
+    String padding,
     String tokenizer) {
 
   /** {@code init} value that loads pretrained weights. */
@@ -38,10 +41,14 @@ public record ModelSpec(
   /** {@code init} value that initialises weights randomly from the config. */
   public static final String RANDOM = "random";
 
+  /** Padding choices. */
+  public static final List<String> PADDINGS = List.of("longest", "max_length");
+
   public ModelSpec {
     init = init != null ? init : PRETRAINED;
     configOverrides = configOverrides != null ? Map.copyOf(configOverrides) : Map.of();
     labels = labels != null ? List.copyOf(labels) : List.of();
     maxLength = maxLength != null ? maxLength : 128;
+    padding = padding != null ? padding : "longest";
   }
 }

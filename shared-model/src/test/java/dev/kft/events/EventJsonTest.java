@@ -53,9 +53,12 @@ class EventJsonTest {
             JOB,
             AT,
             "ab12",
+            "ef56",
             "cd34",
             List.of("0", "1"),
             128,
+            "longest",
+            7000,
             Map.of("duplicate", 3L),
             Map.of(
                 "train",
@@ -63,7 +66,8 @@ class EventJsonTest {
                     6000,
                     600,
                     Map.of("0", 2000L, "1", 4000L),
-                    new TokenLengthStats(3, 900, 98.5, 80, 260, 412),
+                    new TokenLengthStats(3, 900, 98.5, 80, 260, 600, 412, 0.001),
+                    16,
                     375,
                     new OffsetRange(0, 10, 385)))),
         new TrainingStarted(

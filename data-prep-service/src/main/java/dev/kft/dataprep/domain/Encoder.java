@@ -1,0 +1,119 @@
+package dev.kft.dataprep.domain;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.json.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tokenizes examples with a Hugging Face {@code tokenizer.json}: special tokens added, sequences
+ * truncated to {@code max_length} (pairs longest-first, as transformers does), and the length
+ * before truncation kept for the report.
+ */
+public final class Encoder implements AutoCloseable {
+
+  /**
+   * One tokenized example.
+   *
+   * @param fullLength tokens before truncation
+   * @param unknown how many tokens are the unknown token
+   */
+  public record Encoded(int[] ids, byte[] typeIds, int fullLength, int unknown) {}
+
+  private static final int CHUNK = 2048;
+
+  private final HuggingFaceTokenizer whole;
+  private final HuggingFaceTokenizer truncating;
+  private final int maxLength;
+  private final int unknownId;
+  private final int padId;
+
+  public Encoder(Path tokenizerJson, int maxLength) throws IOException {
+    this.maxLength = maxLength;
+    this.whole =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(tokenizerJson)
+            .optAddSpecialTokens(true)
+            .optTruncation(false)
+            .optPadding(false)
+            .build();
+    this.truncating =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(tokenizerJson)
+            .optAddSpecialTokens(true)
+            .optTruncation(true)
+            .optMaxLength(maxLength)
+            .optPadding(false)
+            .build();
+    JsonNode json = Json.mapper().readTree(tokenizerJson.toFile());
+    JsonNode vocab = json.path("model").path("vocab");
+    this.unknownId = vocab.path(json.path("model").path("unk_token").asText("[UNK]")).asInt(-1);
+    this.padId = json.path("padding").path("pad_id").asInt(vocab.path("[PAD]").asInt(0));
+  }
+
+  /** The id padding positions carry. */
+  public int padId() {
+    return padId;
+  }
+
+  public List<Encoded> encode(List<Example> examples) {
+    List<Encoded> out = new ArrayList<>(examples.size());
+    for (int start = 0; start < examples.size(); start += CHUNK) {
+      List<Example> chunk = examples.subList(start, Math.min(examples.size(), start + CHUNK));
+      boolean pairs = chunk.get(0).pair() != null;
+      Encoding[] encodings =
+          pairs
+              ? whole.batchEncode(pairList(chunk))
+              : whole.batchEncode(chunk.stream().map(Example::text).toList());
+      for (int i = 0; i < encodings.length; i++) {
+        out.add(fit(encodings[i], chunk.get(i)));
+      }
+    }
+    return out;
+  }
+
+  private Encoded fit(Encoding encoding, Example example) {
+    long[] ids = encoding.getIds();
+    long[] types = encoding.getTypeIds();
+    int full = ids.length;
+    if (full > maxLength) {
+      if (example.pair() == null) {
+        // Keep the first max_length - 1 tokens and the closing [SEP], as truncation does.
+        long last = ids[full - 1];
+        ids = java.util.Arrays.copyOf(ids, maxLength);
+        ids[maxLength - 1] = last;
+        types = java.util.Arrays.copyOf(types, maxLength);
+      } else {
+        Encoding cut = truncating.encode(example.text(), example.pair());
+        ids = cut.getIds();
+        types = cut.getTypeIds();
+      }
+    }
+    int[] intIds = new int[ids.length];
+    byte[] byteTypes = new byte[ids.length];
+    int unknown = 0;
+    for (int i = 0; i < ids.length; i++) {
+      intIds[i] = (int) ids[i];
+      byteTypes[i] = (byte) types[i];
+      unknown += ids[i] == unknownId ? 1 : 0;
+    }
+    return new Encoded(intIds, byteTypes, full, unknown);
+  }
+
+  private static PairList<String, String> pairList(List<Example> chunk) {
+    PairList<String, String> pairs = new PairList<>(chunk.size());
+    chunk.forEach(e -> pairs.add(e.text(), e.pair()));
+    return pairs;
+  }
+
+  @Override
+  public void close() {
+    whole.close();
+    truncating.close();
+  }
+}

@@ -1,0 +1,10 @@
+package dev.kft.dataprep.domain;
+
+/**
+ * A cleaned, labelled example on its way to tokenization.
+ *
+ * @param row the source row it came from (for lineage)
+ * @param label its label id
+ * @param augmented whether augmentation made it from the source row
+ */
+public record Example(long row, String text, String pair, int label, boolean augmented) {}
