@@ -31,6 +31,20 @@ public final class ModelSource {
   }
 
   /**
+   * The {@code tokenizer.json} of a source, or {@code override} (a path inside the roots) when set.
+   */
+  public Path tokenizer(String source, String override) throws IOException {
+    if (override == null) {
+      return resolve(source, false).resolve(TOKENIZER);
+    }
+    try {
+      return roots.resolve(override);
+    } catch (RuntimeException e) {
+      throw new ModelSourceException("model.tokenizer: " + e.getMessage());
+    }
+  }
+
+  /**
    * Resolves a source to a directory holding {@code config.json}, {@code tokenizer.json} and, when
    * {@code weights} is set, {@code model.safetensors}.
    *

@@ -1,0 +1,34 @@
+package dev.kft.dataprep.config;
+
+import dev.kft.checkpoint.HubClient;
+import dev.kft.checkpoint.ModelSource;
+import dev.kft.dataprep.domain.AugmentationInputs;
+import dev.kft.dataprep.domain.DataPreparation;
+import dev.kft.dataprep.domain.DataSources;
+import dev.kft.io.ConfinedPaths;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.net.URI;
+
+/** Builds the plain-Java domain objects from the service's configuration. */
+public class DomainBeans {
+
+  @Produces
+  @ApplicationScoped
+  DataPreparation dataPreparation(DataPrepConfig config) {
+    DataSources sources =
+        new DataSources(
+            new ConfinedPaths(config.dataRoots()), config.maxHttpBytes(), config.httpTimeout());
+    return new DataPreparation(
+        sources, new AugmentationInputs(sources), config.maxRowChars(), config.maxRows());
+  }
+
+  @Produces
+  @ApplicationScoped
+  ModelSource modelSource(DataPrepConfig config) {
+    DataPrepConfig.Hub hub = config.hub();
+    return new ModelSource(
+        new ConfinedPaths(config.modelRoots()),
+        new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token()));
+  }
+}
