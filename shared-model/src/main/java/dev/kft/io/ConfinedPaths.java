@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * Resolves the local paths and {@code file:} URIs a job names, refusing any that lead outside the
- * configured roots: relative paths resolve against the first root, {@code ..} and symbolic links
- * are followed before the check, so neither can escape.
+ * configured roots: a relative path resolves against the first root that has it, and {@code ..} and
+ * symbolic links are followed before the check, so neither can escape.
  */
 public final class ConfinedPaths {
 
@@ -35,6 +35,14 @@ public final class ConfinedPaths {
   public Path resolve(String location) {
     Path path = toPath(location);
     Path candidate = path.isAbsolute() ? path : roots.get(0).resolve(path);
+    if (!path.isAbsolute()) {
+      for (Path root : roots) {
+        if (Files.exists(root.resolve(path))) {
+          candidate = root.resolve(path);
+          break;
+        }
+      }
+    }
     if (!Files.exists(candidate)) {
       throw new PathNotAllowedException(
           "'" + location + "' does not exist (looked for " + candidate.normalize() + ")");

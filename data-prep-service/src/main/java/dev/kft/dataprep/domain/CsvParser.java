@@ -2,7 +2,6 @@ package dev.kft.dataprep.domain;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +13,7 @@ import java.util.List;
  */
 final class CsvParser {
 
+  static final char REPLACEMENT = '\uFFFD';
   private static final int EOF = -1;
 
   private final Reader in;
@@ -127,15 +127,9 @@ final class CsvParser {
       pending = -2;
       return c;
     }
-    int c;
-    try {
-      c = in.read();
-    } catch (CharacterCodingException e) {
-      throw new DataProblem(
-          "line "
-              + line
-              + ": bytes that are not valid text in the file's "
-              + "encoding (set dataset.encoding if it is not UTF-8)");
+    int c = in.read();
+    if (c == REPLACEMENT) {
+      throw undecodable(line);
     }
     if (first) {
       first = false;
@@ -144,6 +138,14 @@ final class CsvParser {
       }
     }
     return c;
+  }
+
+  static DataProblem undecodable(long line) {
+    return new DataProblem(
+        "line "
+            + line
+            + ": bytes that are not valid text in the file's "
+            + "encoding (set dataset.encoding if it is not UTF-8)");
   }
 
   private void unread(int c) {

@@ -94,23 +94,23 @@ public final class DataPreparation {
 
   private void read(String location, DatasetSpec d, RowCollector rows, Digests digests)
       throws IOException {
-    String format = d.format() != null ? d.format() : DatasetReader.formatOf(location);
-    if (format == null) {
-      throw new DataProblem(
-          "cannot tell the format of '"
-              + location
-              + "' from its name; set dataset.format to csv, tsv or jsonl");
-    }
-    DatasetReader.Layout layout =
-        new DatasetReader.Layout(
-            format,
-            d.delimiter().charAt(0),
-            Charset.forName(d.encoding()),
-            d.textColumn(),
-            d.labelColumn(),
-            d.textPairColumn(),
-            maxRowChars);
     try (InputStream in = new DigestInputStream(sources.open(location), digests.source())) {
+      String format = d.format() != null ? d.format() : DatasetReader.formatOf(location);
+      if (format == null) {
+        throw new DataProblem(
+            "cannot tell the format of '"
+                + location
+                + "' from its name; set dataset.format to csv, tsv or jsonl");
+      }
+      DatasetReader.Layout layout =
+          new DatasetReader.Layout(
+              format,
+              d.delimiter().charAt(0),
+              Charset.forName(d.encoding()),
+              d.textColumn(),
+              d.labelColumn(),
+              d.textPairColumn(),
+              maxRowChars);
       DatasetReader.read(in, "'" + location + "'", layout, rows);
     }
   }

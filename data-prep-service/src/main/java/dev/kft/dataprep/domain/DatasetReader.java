@@ -58,12 +58,13 @@ public final class DatasetReader {
    */
   public static long read(InputStream in, String name, Layout layout, Consumer<SourceRow> sink)
       throws IOException {
+    // Undecodable bytes become U+FFFD, which the parsers report with the line they are on.
     CharsetDecoder decoder =
         layout
             .charset()
             .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, decoder), 1 << 16);
     long rows =
         layout.format().equals("jsonl")
@@ -129,6 +130,9 @@ public final class DatasetReader {
                 + " is longer than the limit of "
                 + layout.maxRowChars()
                 + " characters");
+      }
+      if (line.indexOf(CsvParser.REPLACEMENT) >= 0) {
+        throw CsvParser.undecodable(lineNumber);
       }
       if (line.isBlank()) {
         continue;
