@@ -20,14 +20,14 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** Publishes a prepared dataset: its batches, then the {@code DatasetPrepared} that maps them. */
-final class PreparedEvents {
+public final class PreparedEvents {
 
   /** What was written, for metrics. */
-  record Written(DatasetPrepared event, int batches, long bytes) {}
+  public record Written(DatasetPrepared event, int batches, long bytes) {}
 
   private PreparedEvents() {}
 
-  static Written publish(
+  public static Written publish(
       TransactionalPublisher.Transaction tx, String jobId, JobSpec spec, Prepared prepared)
       throws Exception {
     Map<String, SplitReport> reports = new LinkedHashMap<>();

@@ -23,15 +23,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Kafka transactions, together with the consumed {@code kft.jobs} offset: either all of a job's
  * records and its offset become visible, or none do.
  */
-final class TransactionalPublisher implements AutoCloseable {
+public final class TransactionalPublisher implements AutoCloseable {
 
   /** The sends of one transaction. */
-  interface Work {
+  public interface Work {
     void run(Transaction tx) throws Exception;
   }
 
   /** Sends within the open transaction. */
-  final class Transaction {
+  public final class Transaction {
     Future<RecordMetadata> send(String topic, String key, byte[] value) {
       return producer.send(new ProducerRecord<>(topic, key, value));
     }
@@ -54,7 +54,7 @@ final class TransactionalPublisher implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final EventSerializer serializer = new EventSerializer();
 
-  TransactionalPublisher(String bootstrapServers, String transactionalId) {
+  public TransactionalPublisher(String bootstrapServers, String transactionalId) {
     producer =
         new KafkaProducer<>(
             Map.of(
@@ -86,7 +86,7 @@ final class TransactionalPublisher implements AutoCloseable {
    * @throws FatalPublishException when the producer can no longer be used (fenced by a newer
    *     instance)
    */
-  void inTransaction(
+  public void inTransaction(
       Work work, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
       throws Exception {
     producer.beginTransaction();
