@@ -48,6 +48,7 @@ public class JobLoop {
   private final DataPrepConfig config;
   private final String bootstrapServers;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final SettledJobs settled = new SettledJobs();
   private final ExecutorService worker =
       Executors.newSingleThreadExecutor(r -> new Thread(r, "kft-data-prep-worker"));
   private volatile Instant lastPoll = Instant.now();
@@ -94,6 +95,7 @@ public class JobLoop {
           TransactionalPublisher publisher =
               new TransactionalPublisher(bootstrapServers, transactionalId())) {
         consumer = c;
+        LOG.infof("%d jobs already settled", settled.load(bootstrapServers));
         c.subscribe(List.of(Topics.JOBS), new RevocationWatch());
         while (running.get()) {
           for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
@@ -119,8 +121,13 @@ public class JobLoop {
     Map<TopicPartition, OffsetAndMetadata> offsets =
         Map.of(partition, new OffsetAndMetadata(record.offset() + 1));
     Outcome outcome = processor.read(record);
+    if (outcome.jobId() != null && settled.contains(outcome.jobId())) {
+      publisher.inTransaction(processor.duplicate(outcome), offsets, c.groupMetadata());
+      return;
+    }
     if (!(outcome instanceof Accepted accepted)) {
       publisher.inTransaction(processor.settle(record, outcome), offsets, c.groupMetadata());
+      settled.add(outcome.jobId());
       return;
     }
     publisher.inTransaction(processor.accept(accepted), null, null);
@@ -156,6 +163,7 @@ public class JobLoop {
       outcomeWork = processor.fail(accepted, e.getCause());
     }
     publisher.inTransaction(outcomeWork, offsets, c.groupMetadata());
+    settled.add(accepted.jobId());
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {

@@ -78,6 +78,15 @@ public class JobProcessor {
     };
   }
 
+  /** The transaction that skips a job id data-prep has settled before; nothing is published. */
+  TransactionalPublisher.Work duplicate(Outcome outcome) {
+    count("duplicate");
+    LOG.warnf(
+        "job %s was submitted again; it was settled before and is not prepared twice",
+        outcome.jobId());
+    return tx -> {};
+  }
+
   TransactionalPublisher.Work accept(Accepted a) {
     count("accepted");
     return tx ->

@@ -11,7 +11,9 @@ import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Event;
 import dev.kft.events.JobAccepted;
 import dev.kft.events.JobRejected;
+import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
+import dev.kft.job.JobSpecs;
 import dev.kft.job.Problem;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -57,6 +60,28 @@ class JobLoopTest {
     assertEquals("review", accepted.spec().dataset().textColumn());
     assertEquals(5e-5, accepted.spec().training().learningRate());
     assertEquals(List.of("neg", "pos"), prepared.labelNames(), "string labels in code point order");
+  }
+
+  @Test
+  void aJobSubmittedTwiceIsPreparedOnce() {
+    String yaml = Jobs.job("intake/small.csv", "", "").replace("size: 32", "size: 4");
+    String jobId = UUID.randomUUID().toString();
+    SubmitJob submit =
+        new SubmitJob(Event.newId(), jobId, Instant.now(), JobSpecs.parse(yaml), "test");
+    kafka.publish(Topics.JOBS, submit);
+    kafka.publish(Topics.JOBS, submit);
+    Event later = Jobs.submitAndAwait(kafka, yaml);
+    assertInstanceOf(DatasetPrepared.class, later);
+    List<Event> events =
+        kafka.awaitEvents(
+            Topics.JOB_EVENTS,
+            e -> e.jobId().equals(jobId) || e.jobId().equals(later.jobId()),
+            4,
+            Jobs.WAIT);
+    assertEquals(
+        2,
+        events.stream().filter(e -> e.jobId().equals(jobId)).count(),
+        "one JobAccepted and one DatasetPrepared: " + events);
   }
 
   @Test
