@@ -1,0 +1,119 @@
+package dev.kft.dataprep.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.kft.batch.Split;
+import dev.kft.batch.TokenizedBatch;
+import dev.kft.io.ConfinedPaths;
+import dev.kft.job.JobSpec;
+import dev.kft.job.JobSpecs;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataPreparationTest {
+
+  private static final Path TOKENIZER =
+      Path.of("..", "models", "bert-base-chinese", "tokenizer.json");
+
+  @TempDir Path dir;
+
+  private DataPreparation preparation(long maxHttpBytes) {
+    DataSources sources =
+        new DataSources(new ConfinedPaths(List.of(dir)), maxHttpBytes, Duration.ofSeconds(5));
+    return new DataPreparation(sources, new AugmentationInputs(sources), 10_000, 1000);
+  }
+
+  private static JobSpec spec(String dataset, String model) {
+    return JobSpecs.validate(
+            JobSpecs.parse(
+                """
+        model: {source: m%s}
+        dataset: %s
+        training: {per_device_train_batch_size: 2, per_device_eval_batch_size: 3}
+        registry: {model_name: r}
+        """
+                    .formatted(model, dataset)))
+        .spec();
+  }
+
+  private static String jsonl(int rows, int offset) {
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < rows; i++) {
+      s.append("{\"premise\": \"今天天气很好")
+          .append(i + offset)
+          .append("\", \"hypothesis\": \"天气不错\", \"label\": \"")
+          .append(i % 2 == 0 ? "entailment" : "neutral")
+          .append("\"}\n");
+    }
+    return s.toString();
+  }
+
+  @Test
+  void separateJsonlFilesOfSentencePairsArePaddedToMaxLength() throws Exception {
+    Files.writeString(dir.resolve("train.jsonl"), jsonl(6, 0));
+    Files.writeString(dir.resolve("dev.jsonl"), jsonl(4, 100));
+    JobSpec spec =
+        spec(
+            "{train_uri: train.jsonl, validation_uri: dev.jsonl, text_column: "
+                + "premise, text_pair_column: hypothesis}",
+            ", max_length: 12, padding: max_length");
+    DataPreparation.Prepared prepared = preparation(1000).prepare("j", spec, TOKENIZER);
+    assertEquals(List.of("entailment", "neutral"), prepared.labels());
+    assertEquals(3, prepared.batches().get(Split.TRAIN).size());
+    assertEquals(2, prepared.batches().get(Split.VALIDATION).size());
+    assertEquals(null, prepared.batches().get(Split.TEST));
+    TokenizedBatch batch = prepared.batches().get(Split.VALIDATION).get(0);
+    assertEquals(12, batch.sequenceLength(), "padded to max_length");
+    assertEquals(102, batch.inputIds()[11], "truncated pairs still end with [SEP]");
+    assertEquals(101, batch.inputIds()[0], "[CLS] first");
+    int secondSegment = 0;
+    for (byte t : batch.tokenTypeIds()) {
+      secondSegment += t;
+    }
+    assertTrue(secondSegment > 0, "the hypothesis is segment 1");
+    assertTrue(
+        prepared.splits().get(Split.TRAIN).tokens().truncated() == 6,
+        "every pair is longer than 12 tokens");
+  }
+
+  @Test
+  void httpDownloadsStopAtTheSizeLimit() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    byte[] body = ("label,text\n" + "1,好\n0,差\n".repeat(200)).getBytes();
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.start();
+    try {
+      DataSources sources =
+          new DataSources(new ConfinedPaths(List.of(dir)), 1000, Duration.ofSeconds(5));
+      String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/d.csv";
+      DataProblem e =
+          assertThrows(
+              DataProblem.class,
+              () -> {
+                try (InputStream in = sources.open(url)) {
+                  in.readAllBytes();
+                }
+              });
+      assertEquals("'" + url + "' is larger than the limit of 1000 bytes", e.getMessage());
+    } finally {
+      server.stop(0);
+    }
+  }
+}
