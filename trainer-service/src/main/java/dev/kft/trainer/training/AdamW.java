@@ -1,0 +1,121 @@
+package dev.kft.trainer.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * AdamW as PyTorch's {@code torch.optim.AdamW} computes it, updating parameters in place: decoupled
+ * weight decay ({@code p -= lr * wd * p}, skipped for the names in {@code noDecay}), then the Adam
+ * step with bias correction. State (first and second moments, step count) lives in its own manager
+ * and can be saved and restored with a checkpoint.
+ */
+public final class AdamW implements AutoCloseable {
+
+  private final double beta1;
+  private final double beta2;
+  private final double epsilon;
+  private final double weightDecay;
+  private final Set<String> noDecay;
+  private final NDManager manager;
+  private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+  private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+  private long steps;
+
+  public AdamW(
+      NDManager parent,
+      double beta1,
+      double beta2,
+      double epsilon,
+      double weightDecay,
+      Set<String> noDecay) {
+    this.manager = parent.newSubManager();
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.weightDecay = weightDecay;
+    this.noDecay = Set.copyOf(noDecay);
+  }
+
+  /** Names Hugging Face excludes from weight decay: biases and LayerNorm weights. */
+  public static boolean decays(String name) {
+    return !name.endsWith(".bias") && !name.contains("LayerNorm");
+  }
+
+  /** Optimizer steps taken so far. */
+  public long steps() {
+    return steps;
+  }
+
+  /**
+   * Takes one step over the trainable parameters with their current gradients, at rate {@code lr};
+   * scalars are arrays of a per-step manager, never {@code Number} overloads.
+   */
+  public void step(Map<String, NDArray> trainable, double lr) {
+    steps++;
+    double correction1 = 1 - Math.pow(beta1, steps);
+    double correction2 = 1 - Math.pow(beta2, steps);
+    try (NDManager scratch = manager.newSubManager()) {
+      NDArray b1 = scratch.create((float) beta1);
+      NDArray oneMinusB1 = scratch.create((float) (1 - beta1));
+      NDArray b2 = scratch.create((float) beta2);
+      NDArray oneMinusB2 = scratch.create((float) (1 - beta2));
+      NDArray decay = scratch.create((float) (1 - lr * weightDecay));
+      NDArray sqrtCorrection2 = scratch.create((float) Math.sqrt(correction2));
+      NDArray eps = scratch.create((float) epsilon);
+      NDArray stepSize = scratch.create((float) (lr / correction1));
+      for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+        NDArray p = e.getValue();
+        NDArray g = p.getGradient();
+        scratch.attachAll(g);
+        NDArray m = firstMoments.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
+        NDArray v = secondMoments.computeIfAbsent(e.getKey(), k -> manager.zeros(p.getShape()));
+        if (weightDecay != 0 && !noDecay.contains(e.getKey())) {
+          p.muli(decay);
+        }
+        m.muli(b1).addi(g.mul(oneMinusB1));
+        v.muli(b2).addi(g.square().muli(oneMinusB2));
+        // Results of ops on state land in the state's manager; move them to the scratch one.
+        NDArray denominator = v.sqrt();
+        scratch.attachAll(denominator);
+        denominator.divi(sqrtCorrection2).addi(eps);
+        NDArray update = m.div(denominator);
+        scratch.attachAll(update);
+        p.subi(update.muli(stepSize));
+      }
+    }
+  }
+
+  /** The moments by parameter name, for checkpoints ({@code exp_avg} / {@code exp_avg_sq}). */
+  public Map<String, NDArray> firstMoments() {
+    return firstMoments;
+  }
+
+  public Map<String, NDArray> secondMoments() {
+    return secondMoments;
+  }
+
+  /**
+   * Restores state saved from {@link #firstMoments()}, {@link #secondMoments()}, {@link #steps()}.
+   */
+  public void restore(
+      Map<String, float[]> first,
+      Map<String, float[]> second,
+      long stepCount,
+      Map<String, NDArray> shapesFrom) {
+    first.forEach(
+        (name, values) ->
+            firstMoments.put(name, manager.create(values, shapesFrom.get(name).getShape())));
+    second.forEach(
+        (name, values) ->
+            secondMoments.put(name, manager.create(values, shapesFrom.get(name).getShape())));
+    steps = stepCount;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
