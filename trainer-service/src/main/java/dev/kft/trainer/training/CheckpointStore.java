@@ -1,0 +1,165 @@
+package dev.kft.trainer.training;
+
+import ai.djl.ndarray.NDArray;
+import dev.kft.checkpoint.ModelExport;
+import dev.kft.checkpoint.SafeTensorsReader;
+import dev.kft.checkpoint.SafeTensorsWriter;
+import dev.kft.checkpoint.TensorData;
+import dev.kft.json.Json;
+import dev.kft.nn.BertClassifier;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Keeps a job's checkpoints under {@code <root>/<jobId>/checkpoint-<step>/}. Each is a Hugging Face
+ * model directory (so the evaluator and registry load it like any model) plus {@code
+ * optimizer.safetensors} (AdamW's {@code exp_avg.*} and {@code exp_avg_sq.*}) and {@code
+ * trainer_state.json}. A checkpoint is written in a temporary directory and renamed into place, so
+ * a crash never leaves half of one.
+ */
+public final class CheckpointStore {
+
+  static final String OPTIMIZER = "optimizer.safetensors";
+  static final String STATE = "trainer_state.json";
+  private static final String PREFIX = "checkpoint-";
+
+  /** Where a checkpoint was written and the sha256 and size of its weights. */
+  public record Saved(Path directory, long step, String sha256, long sizeBytes) {}
+
+  /**
+   * Training state besides weights.
+   *
+   * @param optimizerSteps AdamW's step count (for bias correction)
+   */
+  public record State(
+      String jobId, long step, double epoch, long optimizerSteps, double trainLoss) {}
+
+  /** A checkpoint read back: its state and optimizer moments by parameter name. */
+  public record Restored(
+      State state, Map<String, float[]> firstMoments, Map<String, float[]> secondMoments) {}
+
+  private final Path root;
+
+  public CheckpointStore(Path root) {
+    this.root = root;
+  }
+
+  public Path directory(String jobId, long step) {
+    return root.resolve(jobId).resolve(PREFIX + step);
+  }
+
+  public Saved save(BertClassifier model, Path tokenizerDir, AdamW optimizer, State state)
+      throws IOException {
+    Path target = directory(state.jobId(), state.step());
+    Path temp = target.resolveSibling(".tmp-" + target.getFileName());
+    deleteTree(temp);
+    ModelExport.write(model, tokenizerDir, temp);
+    Map<String, TensorData> moments = new LinkedHashMap<>();
+    optimizer.firstMoments().forEach((n, a) -> moments.put("exp_avg." + n, data(a)));
+    optimizer.secondMoments().forEach((n, a) -> moments.put("exp_avg_sq." + n, data(a)));
+    SafeTensorsWriter.write(temp.resolve(OPTIMIZER), moments, Map.of("format", "pt"));
+    Json.mapper().writerWithDefaultPrettyPrinter().writeValue(temp.resolve(STATE).toFile(), state);
+    deleteTree(target);
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    Path weights = target.resolve("model.safetensors");
+    return new Saved(target, state.step(), sha256(weights), Files.size(weights));
+  }
+
+  /** The job's checkpoint with the highest step, if any. */
+  public Optional<Path> latest(String jobId) throws IOException {
+    return steps(jobId).stream().max(Long::compare).map(s -> directory(jobId, s));
+  }
+
+  /** The steps of the job's complete checkpoints. */
+  public List<Long> steps(String jobId) throws IOException {
+    Path dir = root.resolve(jobId);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> children = Files.list(dir)) {
+      return children
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(PREFIX))
+          .map(n -> Long.parseLong(n.substring(PREFIX.length())))
+          .sorted()
+          .toList();
+    }
+  }
+
+  public Restored restore(Path checkpoint) throws IOException {
+    State state = Json.mapper().readValue(checkpoint.resolve(STATE).toFile(), State.class);
+    Map<String, float[]> first = new LinkedHashMap<>();
+    Map<String, float[]> second = new LinkedHashMap<>();
+    try (SafeTensorsReader reader = SafeTensorsReader.open(checkpoint.resolve(OPTIMIZER))) {
+      for (String name : reader.entries().keySet()) {
+        float[] values = reader.read(name).values();
+        if (name.startsWith("exp_avg_sq.")) {
+          second.put(name.substring("exp_avg_sq.".length()), values);
+        } else {
+          first.put(name.substring("exp_avg.".length()), values);
+        }
+      }
+    }
+    return new Restored(state, first, second);
+  }
+
+  /**
+   * Deletes the oldest checkpoints beyond {@code keep}, never the latest nor those in {@code
+   * protectedSteps} (the best so far).
+   */
+  public void prune(String jobId, int keep, Set<Long> protectedSteps) throws IOException {
+    List<Long> steps = steps(jobId);
+    long latest = steps.isEmpty() ? -1 : steps.get(steps.size() - 1);
+    int excess = steps.size() - keep;
+    for (long step : steps) {
+      if (excess <= 0) {
+        return;
+      }
+      if (step != latest && !protectedSteps.contains(step)) {
+        deleteTree(directory(jobId, step));
+        excess--;
+      }
+    }
+  }
+
+  private static TensorData data(NDArray a) {
+    return new TensorData(a.getShape().getShape(), a.toFloatArray());
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
