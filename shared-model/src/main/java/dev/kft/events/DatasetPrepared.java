@@ -1,5 +1,6 @@
 package dev.kft.events;
 
+import dev.kft.job.JobSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import java.util.UUID;
  *     empty_text}, {@code duplicate})
  * @param splits one report per split, by split name ({@code train}, {@code validation}, {@code
  *     test})
+ * @param spec the job spec with its defaults, so that a service joining the job here (or resuming
+ *     it after a restart) needs no earlier event
  */
 public record DatasetPrepared(
     UUID eventId,
@@ -35,7 +38,8 @@ public record DatasetPrepared(
     String padding,
     long rowsRead,
     Map<String, Long> dropped,
-    Map<String, SplitReport> splits)
+    Map<String, SplitReport> splits,
+    JobSpec spec)
     implements JobEvent {
 
   /**

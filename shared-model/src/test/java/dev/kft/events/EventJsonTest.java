@@ -69,7 +69,8 @@ class EventJsonTest {
                     new TokenLengthStats(3, 900, 98.5, 80, 260, 600, 412, 0.001),
                     16,
                     375,
-                    new OffsetRange(0, 10, 385)))),
+                    new OffsetRange(0, 10, 385))),
+            JobSpecs.validate(spec).spec()),
         new TrainingStarted(
             id, JOB, AT, "lora", new ParameterCount(296_450, 102_564_098), 1125, 0, "cpu()"),
         new TrainingProgress(id, JOB, AT, 50, 1125, 0.13, 0.61, 4.9e-5, 1.7, 120.5, 11_000.0),

@@ -61,7 +61,8 @@ public final class PreparedEvents {
             spec.model().padding(),
             prepared.rowsRead(),
             prepared.dropped(),
-            reports);
+            reports,
+            spec);
     tx.sendEvent(Topics.JOB_EVENTS, event);
     return new Written(event, batches, bytes);
   }

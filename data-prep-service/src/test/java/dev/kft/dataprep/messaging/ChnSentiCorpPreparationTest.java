@@ -5,22 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kft.batch.BatchCodec;
+import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.DatasetPrepared.SplitReport;
-import dev.kft.events.Topics;
+import dev.kft.messaging.BatchReplay;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,26 +42,12 @@ class ChnSentiCorpPreparationTest {
   }
 
   /** The job's batches of one split, read from the offsets its report names. */
-  private List<TokenizedBatch> batches(DatasetPrepared prepared, String split) {
-    SplitReport report = prepared.splits().get(split);
-    List<TokenizedBatch> found = new ArrayList<>();
-    List<ConsumerRecord<String, byte[]>> records =
-        kafka.awaitRawRecords(
-            Topics.BATCHES,
-            r -> r.offset() >= report.offsets().untilOffset() - 1,
-            Duration.ofSeconds(60));
-    for (ConsumerRecord<String, byte[]> r : records) {
-      boolean inRange =
-          r.offset() >= report.offsets().fromOffset()
-              && r.offset() < report.offsets().untilOffset();
-      if (inRange && prepared.jobId().equals(r.key())) {
-        TokenizedBatch b = BatchCodec.decode(r.value());
-        if (b.split().label().equals(split)) {
-          found.add(b);
-        }
-      }
-    }
-    return found;
+  private static List<TokenizedBatch> batches(DatasetPrepared prepared, String split) {
+    return BatchReplay.read(
+        KafkaBrokerResource.broker().bootstrapServers(),
+        prepared,
+        Split.valueOf(split.toUpperCase(java.util.Locale.ROOT)),
+        Duration.ofSeconds(60));
   }
 
   @Test
