@@ -1,6 +1,7 @@
-"""PyTorch eager side of kft's forward+backward benchmark.
+"""PyTorch eager side of kft's training-step benchmark.
 
-usage: torch_forward_backward.py LAYERS HIDDEN BATCH SEQ WARMUP STEPS -> prints the median ms
+usage: torch_forward_backward.py LAYERS HIDDEN BATCH SEQ WARMUP STEPS
+prints the median ms of forward, backward, clip + AdamW step and the whole step
 The model is the reference BertForSequenceClassification of kft's parity test (same definition
 as transformers' eager BERT); threads follow OMP_NUM_THREADS (2 by default here).
 """
@@ -31,17 +32,23 @@ def main():
     mask = torch.ones(batch, seq, dtype=torch.long)
     types = torch.zeros(batch, seq, dtype=torch.long)
     labels = torch.randint(0, 2, (batch,))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)
     times = []
     for i in range(warmup + steps):
-        start = time.perf_counter()
-        model.zero_grad(set_to_none=True)
+        t0 = time.perf_counter()
         logits, _ = model(ids, mask, types)
         loss = torch.nn.functional.cross_entropy(logits, labels)
-        loss.backward()
         loss.item()
+        t1 = time.perf_counter()
+        loss.backward()
+        t2 = time.perf_counter()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        t3 = time.perf_counter()
         if i >= warmup:
-            times.append((time.perf_counter() - start) * 1000)
-    print(statistics.median(times))
+            times.append([(t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000, (t3 - t0) * 1000])
+    print(" ".join(str(statistics.median(column)) for column in zip(*times)))
 
 
 if __name__ == "__main__":

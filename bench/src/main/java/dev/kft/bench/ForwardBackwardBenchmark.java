@@ -12,6 +12,8 @@ import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
 import dev.kft.nn.Losses;
 import dev.kft.nn.ModelInputs;
+import dev.kft.trainer.training.AdamW;
+import dev.kft.trainer.training.GradientClipping;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,10 +22,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 
 /**
- * Times one forward and backward pass of kft's BERT classifier (DJL, PyTorch engine) against the
- * same model in PyTorch eager, one after the other in one run, and prints the ratio.
+ * Times one training step (forward, backward, global-norm clipping and AdamW) of kft's BERT
+ * classifier (DJL, PyTorch engine) against the same step in PyTorch eager ({@code
+ * torch.optim.AdamW}, {@code clip_grad_norm_}), one after the other in one run, and prints the
+ * split and the ratio of whole steps.
  *
  * <p>Usage: {@code bench/run} (builds, then runs this with the Python reference beside it).
  */
@@ -45,22 +50,33 @@ public final class ForwardBackwardBenchmark {
         List.of(new Geometry("L2/H128", 2, 128), new Geometry("L4/H256", 4, 256));
     List<String> rows = new ArrayList<>();
     for (Geometry g : geometries) {
-      double djl = djlMillis(g);
-      double torch = torchMillis(python, script, g);
+      Timing djl = djlMillis(g);
+      double[] torch = torchMillis(python, script, g);
       rows.add(
           String.format(
               Locale.ROOT,
-              "| %-8s | %10.1f | %12.1f | %6.2f× |",
+              "| %-8s | %5.0f / %5.0f / %5.0f | %6.0f | %5.0f / %5.0f / %5.0f | %6.0f | %5.2f× |",
               g.name(),
-              djl,
-              torch,
-              djl / torch));
+              djl.forward(),
+              djl.backward(),
+              djl.optimizer(),
+              djl.total(),
+              torch[0],
+              torch[1],
+              torch[2],
+              torch[3],
+              djl.total() / torch[3]));
     }
     System.out.printf(
-        "forward+backward, batch %d, seq %d, median of %d steps, %s intra-op " + "threads%n",
+        "training step (forward / backward / clip+AdamW, ms), batch %d, seq %d,"
+            + " median of %d steps, %s intra-op threads%n",
         BATCH, SEQ, STEPS, System.getProperty("ai.djl.pytorch.num_threads", "?"));
-    System.out.println("| model    | kft DJL ms | PyTorch ms   | ratio   |");
-    System.out.println("|----------|-----------:|-------------:|--------:|");
+    System.out.println(
+        "| model    | kft DJL f / b / opt   | kft    | PyTorch f / b / opt   |"
+            + " PyTorch | ratio  |");
+    System.out.println(
+        "|----------|-----------------------|-------:|-----------------------|"
+            + "--------:|-------:|");
     rows.forEach(System.out::println);
   }
 
@@ -94,33 +110,53 @@ public final class ForwardBackwardBenchmark {
         new int[BATCH]);
   }
 
-  private static double djlMillis(Geometry g) {
+  /** Median milliseconds of forward, backward, clip+AdamW and the whole step. */
+  private record Timing(double forward, double backward, double optimizer, double total) {}
+
+  private static Timing djlMillis(Geometry g) {
     BertConfig config = config(g);
     TokenizedBatch batch = batch();
-    double[] times = new double[STEPS];
+    double[][] times = new double[4][STEPS];
     try (NDManager manager = NDManager.newBaseManager();
-        BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager)) {
+        BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager);
+        AdamW optimizer = new AdamW(manager, 0.9, 0.999, 1e-8, 0.01, Set.of())) {
       model.requireGradients(name -> true);
       for (int i = -WARMUP; i < STEPS; i++) {
-        long start = System.nanoTime();
-        try (NDManager step = manager.newSubManager();
-            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          NDArray loss =
-              Losses.crossEntropy(
-                  model.forward(ModelInputs.of(step, batch), true).logits(),
-                  ModelInputs.labels(step, batch));
-          collector.backward(loss);
-          loss.getFloat();
+        long t0 = System.nanoTime();
+        long t1;
+        long t2;
+        try (NDManager step = manager.newSubManager()) {
+          try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss =
+                Losses.crossEntropy(
+                    model.forward(ModelInputs.of(step, batch), true).logits(),
+                    ModelInputs.labels(step, batch));
+            loss.getFloat();
+            t1 = System.nanoTime();
+            collector.backward(loss);
+          }
+          try (NDArray gradient = model.parameters().get("classifier.bias").getGradient()) {
+            gradient.toFloatArray();
+          }
+          t2 = System.nanoTime();
+          GradientClipping.clip(model.parameters().values(), 1.0, step);
+          optimizer.step(model.parameters(), 1e-4);
+          GradientClipping.zero(model.parameters().values(), step);
+          model.parameters().get("classifier.bias").toFloatArray();
         }
+        long t3 = System.nanoTime();
         if (i >= 0) {
-          times[i] = (System.nanoTime() - start) / 1e6;
+          times[0][i] = (t1 - t0) / 1e6;
+          times[1][i] = (t2 - t1) / 1e6;
+          times[2][i] = (t3 - t2) / 1e6;
+          times[3][i] = (t3 - t0) / 1e6;
         }
       }
     }
-    return median(times);
+    return new Timing(median(times[0]), median(times[1]), median(times[2]), median(times[3]));
   }
 
-  private static double torchMillis(String python, Path script, Geometry g)
+  private static double[] torchMillis(String python, Path script, Geometry g)
       throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(
@@ -138,7 +174,12 @@ public final class ForwardBackwardBenchmark {
     if (p.waitFor() != 0) {
       throw new IllegalStateException("PyTorch reference failed: " + out);
     }
-    return Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1));
+    String[] figures = out.substring(out.lastIndexOf('\n') + 1).trim().split("\\s+");
+    double[] ms = new double[4];
+    for (int i = 0; i < 4; i++) {
+      ms[i] = Double.parseDouble(figures[i]);
+    }
+    return ms;
   }
 
   private static double median(double[] values) {
