@@ -35,7 +35,8 @@ public final class Inference {
     float[][] probabilities = new float[batch.rows()][];
     for (int start = 0; start < batch.rows(); start += maxRows) {
       TokenizedBatch chunk = Batches.rows(batch, start, Math.min(batch.rows(), start + maxRows));
-      try (NDManager step = model.manager().newSubManager()) {
+      try (NoGrad noGrad = NoGrad.enter();
+          NDManager step = model.manager().newSubManager()) {
         NDArray out = model.forward(ModelInputs.of(step, chunk), false).logits();
         float[] flatLogits = out.toFloatArray();
         float[] flatProbs = out.softmax(-1).toFloatArray();

@@ -8,6 +8,7 @@ import dev.kft.batch.TokenizedBatch;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.Losses;
 import dev.kft.nn.ModelInputs;
+import dev.kft.nn.NoGrad;
 import java.util.List;
 import java.util.Map;
 
@@ -60,11 +61,13 @@ public final class TrainingStep {
           lossSum += loss.getFloat();
         }
       }
-      double norm = GradientClipping.clip(trainable.values(), maxGradNorm, step);
-      double rate = schedule.rate(optimizer.steps());
-      optimizer.step(trainable, rate);
-      GradientClipping.zero(trainable.values(), step);
-      return new Result(lossSum / microBatches.size(), norm, rate);
+      try (NoGrad noGrad = NoGrad.enter()) {
+        double norm = GradientClipping.clip(trainable.values(), maxGradNorm, step);
+        double rate = schedule.rate(optimizer.steps());
+        optimizer.step(trainable, rate);
+        GradientClipping.zero(trainable.values(), step);
+        return new Result(lossSum / microBatches.size(), norm, rate);
+      }
     }
   }
 }

@@ -1,0 +1,29 @@
+package dev.kft.trainer.config;
+
+import dev.kft.checkpoint.HubClient;
+import dev.kft.checkpoint.ModelLoader;
+import dev.kft.checkpoint.ModelSource;
+import dev.kft.io.ConfinedPaths;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the model loader from the trainer's configuration. */
+public class DomainBeans {
+
+  /** Loads base models from the model roots or the hub, and checkpoints from the artifact root. */
+  @Produces
+  @ApplicationScoped
+  ModelLoader modelLoader(TrainerConfig config) {
+    List<Path> roots = new ArrayList<>(config.modelRoots());
+    roots.add(config.artifactRoot());
+    TrainerConfig.Hub hub = config.hub();
+    return new ModelLoader(
+        new ModelSource(
+            new ConfinedPaths(roots),
+            new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token())));
+  }
+}

@@ -1,0 +1,131 @@
+package dev.kft.trainer.messaging;
+
+import dev.kft.events.CheckpointSaved;
+import dev.kft.events.Event;
+import dev.kft.events.JobFailed;
+import dev.kft.events.Topics;
+import dev.kft.events.TrainingFinished;
+import dev.kft.events.TrainingProgress;
+import dev.kft.events.TrainingStarted;
+import dev.kft.job.JobSpec;
+import dev.kft.trainer.training.CheckpointStore;
+import dev.kft.trainer.training.JobReporter;
+import dev.kft.trainer.training.TrainingRun;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes one job's training facts: {@code TrainingStarted}, {@code TrainingProgress}, {@code
+ * TrainingFinished} and {@code JobFailed} on {@code kft.job-events}, {@code CheckpointSaved} on
+ * {@code kft.checkpoints}; and counts them in the trainer's metrics.
+ */
+final class KafkaReporter implements JobReporter {
+
+  private static final Logger LOG = Logger.getLogger(KafkaReporter.class);
+
+  private final EventPublisher publisher;
+  private final String jobId;
+  private final JobSpec spec;
+  private final MeterRegistry registry;
+
+  KafkaReporter(EventPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
+    this.publisher = publisher;
+    this.jobId = jobId;
+    this.spec = spec;
+    this.registry = registry;
+  }
+
+  @Override
+  public void started(
+      TrainingStarted.ParameterCount parameters,
+      long totalSteps,
+      long resumedFromStep,
+      String device) {
+    LOG.infof(
+        "job %s: %s, %d steps from step %d on %s",
+        jobId, parameters, totalSteps, resumedFromStep, device);
+    publisher.publish(
+        Topics.JOB_EVENTS,
+        new TrainingStarted(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            spec.method().type(),
+            parameters,
+            totalSteps,
+            resumedFromStep,
+            device));
+  }
+
+  @Override
+  public void progress(TrainingRun.Progress p) {
+    registry.counter("kft.trainer.steps").increment(spec.training().loggingSteps());
+    registry.summary("kft.trainer.samples.per.second").record(p.samplesPerSecond());
+    publisher.publish(
+        Topics.JOB_EVENTS,
+        new TrainingProgress(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            p.step(),
+            p.totalSteps(),
+            p.epoch(),
+            p.loss(),
+            p.learningRate(),
+            p.gradNorm(),
+            p.samplesPerSecond(),
+            p.tokensPerSecond()));
+  }
+
+  @Override
+  public void checkpointSaved(
+      CheckpointStore.Saved saved, double epoch, double trainLoss, boolean last) {
+    registry.counter("kft.trainer.checkpoints").increment();
+    publisher.publish(
+        Topics.CHECKPOINTS,
+        new CheckpointSaved(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            saved.step(),
+            epoch,
+            saved.directory().toUri().toString(),
+            saved.sha256(),
+            saved.sizeBytes(),
+            false,
+            trainLoss,
+            last));
+  }
+
+  @Override
+  public void finished(
+      TrainingFinished.Reason reason,
+      long step,
+      double epoch,
+      double trainLoss,
+      String lastCheckpointUri) {
+    registry
+        .counter("kft.trainer.jobs", "outcome", reason.name().toLowerCase(java.util.Locale.ROOT))
+        .increment();
+    publisher.publish(
+        Topics.JOB_EVENTS,
+        new TrainingFinished(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            reason,
+            step,
+            epoch,
+            trainLoss,
+            lastCheckpointUri));
+  }
+
+  @Override
+  public void failed(String reason, Long step) {
+    registry.counter("kft.trainer.jobs", "outcome", "failed").increment();
+    publisher.publish(
+        Topics.JOB_EVENTS,
+        new JobFailed(Event.newId(), jobId, Instant.now(), "trainer", "train", reason, step));
+  }
+}

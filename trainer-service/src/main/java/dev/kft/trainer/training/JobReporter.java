@@ -1,0 +1,23 @@
+package dev.kft.trainer.training;
+
+import dev.kft.events.TrainingFinished;
+import dev.kft.events.TrainingStarted.ParameterCount;
+
+/** Where a training job's facts go; the messaging layer publishes them as events. */
+public interface JobReporter {
+
+  void started(ParameterCount parameters, long totalSteps, long resumedFromStep, String device);
+
+  void progress(TrainingRun.Progress progress);
+
+  void checkpointSaved(CheckpointStore.Saved saved, double epoch, double trainLoss, boolean last);
+
+  void finished(
+      TrainingFinished.Reason reason,
+      long step,
+      double epoch,
+      double trainLoss,
+      String lastCheckpointUri);
+
+  void failed(String reason, Long step);
+}

@@ -1,0 +1,138 @@
+package dev.kft.trainer.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import dev.kft.batch.TokenizedBatch;
+import dev.kft.checkpoint.ModelLoader;
+import dev.kft.events.DatasetPrepared;
+import dev.kft.events.TrainingFinished.Reason;
+import dev.kft.events.TrainingStarted.ParameterCount;
+import dev.kft.job.JobSpec;
+import dev.kft.job.ModelSpec;
+import dev.kft.job.TrainingSpec;
+import dev.kft.nn.BertClassifier;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Trains one job to its end: builds the model the spec names (pretrained or seeded random, with the
+ * dataset's labels), resumes from the job's latest checkpoint when there is one, runs the loop,
+ * saves checkpoints and reports every fact to a {@link JobReporter}. Full fine-tuning: every
+ * parameter is trained.
+ */
+public final class TrainingJob {
+
+  private final ModelLoader loader;
+  private final CheckpointStore store;
+
+  public TrainingJob(ModelLoader loader, CheckpointStore store) {
+    this.loader = loader;
+    this.store = store;
+  }
+
+  /**
+   * Runs the job; {@code stop} says whether (and why) a stop was requested, or null.
+   *
+   * @param batches reads a split's batches back from Kafka
+   */
+  public void run(
+      DatasetPrepared prepared,
+      Function<DatasetPrepared, List<TokenizedBatch>> batches,
+      java.util.function.Supplier<Reason> stop,
+      JobReporter reporter)
+      throws Exception {
+    JobSpec spec = prepared.spec();
+    TrainingSpec t = spec.training();
+    Optional<Path> latest = store.latest(prepared.jobId());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ModelSpec m = spec.model();
+      String source = latest.map(Path::toString).orElse(m.source());
+      ModelLoader.Loaded loaded =
+          loader.load(
+              new ModelLoader.Request(
+                  source,
+                  latest.isPresent() || ModelSpec.PRETRAINED.equals(m.init()),
+                  m.configOverrides(),
+                  prepared.labelNames(),
+                  t.seed()),
+              manager);
+      BertClassifier model = loaded.model();
+      long trainable = model.requireGradients(name -> true);
+      AdamW optimizer =
+          new AdamW(
+              manager,
+              t.adamBeta1(),
+              t.adamBeta2(),
+              t.adamEpsilon(),
+              t.weightDecay(),
+              model.parameters().keySet().stream()
+                  .filter(n -> !AdamW.decays(n))
+                  .collect(Collectors.toSet()));
+      long done = 0;
+      if (latest.isPresent()) {
+        CheckpointStore.Restored restored = store.restore(latest.get());
+        optimizer.restore(
+            restored.firstMoments(),
+            restored.secondMoments(),
+            restored.state().optimizerSteps(),
+            model.parameters());
+        done = restored.state().step();
+      }
+      List<TokenizedBatch> train = batches.apply(prepared);
+      TrainingPlan plan = TrainingPlan.of(t, train.size());
+      reporter.started(
+          new ParameterCount(
+              trainable, model.parameters().values().stream().mapToLong(a -> a.size()).sum()),
+          plan.totalSteps(),
+          done,
+          Engine.getInstance().defaultDevice().toString());
+      TrainingStep step =
+          new TrainingStep(
+              model,
+              model.parameters(),
+              optimizer,
+              new LearningRateSchedule(
+                  t.lrSchedulerType(), t.learningRate(), plan.warmupSteps(), plan.totalSteps()),
+              t.maxGradNorm());
+      Path tokenizerDir = loaded.directory();
+      String[] lastUri = {latest.map(p -> p.toUri().toString()).orElse(null)};
+      TrainingRun run =
+          new TrainingRun(
+              plan,
+              step,
+              train,
+              t.seed(),
+              new TrainingRun.Listener() {
+                @Override
+                public void progress(TrainingRun.Progress p) {
+                  reporter.progress(p);
+                }
+
+                @Override
+                public void checkpoint(long s, double epoch, double loss, boolean last)
+                    throws Exception {
+                  CheckpointStore.Saved saved =
+                      store.save(
+                          model,
+                          tokenizerDir,
+                          optimizer,
+                          new CheckpointStore.State(
+                              prepared.jobId(), s, epoch, optimizer.steps(), loss));
+                  lastUri[0] = saved.directory().toUri().toString();
+                  reporter.checkpointSaved(saved, epoch, loss, last);
+                }
+              },
+              () -> stop.get() != null);
+      try {
+        TrainingRun.Result result = run.run(done);
+        Reason reason = result.stopped() ? stop.get() : Reason.COMPLETED;
+        reporter.finished(reason, result.step(), result.epoch(), result.trainLoss(), lastUri[0]);
+      } catch (TrainingDivergedException e) {
+        reporter.failed(e.getMessage(), e.step());
+      }
+    }
+  }
+}

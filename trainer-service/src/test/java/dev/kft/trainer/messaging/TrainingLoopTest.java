@@ -1,0 +1,199 @@
+package dev.kft.trainer.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kft.batch.BatchCodec;
+import dev.kft.batch.Split;
+import dev.kft.batch.TokenizedBatch;
+import dev.kft.events.CheckpointSaved;
+import dev.kft.events.DatasetPrepared;
+import dev.kft.events.DatasetPrepared.OffsetRange;
+import dev.kft.events.DatasetPrepared.SplitReport;
+import dev.kft.events.DatasetPrepared.TokenLengthStats;
+import dev.kft.events.Event;
+import dev.kft.events.JobFailed;
+import dev.kft.events.StopTraining;
+import dev.kft.events.Topics;
+import dev.kft.events.TrainingFinished;
+import dev.kft.events.TrainingProgress;
+import dev.kft.events.TrainingStarted;
+import dev.kft.job.JobSpecs;
+import dev.kft.testing.KafkaBrokerResource;
+import dev.kft.testing.KafkaTestClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+
+/** Jobs go from DatasetPrepared to trained checkpoints over the real broker. */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+class TrainingLoopTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(180);
+
+  private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
+
+  /** Publishes 12 batches of a learnable task (label 1 when token 2769 occurs) and the report. */
+  private String prepare(String source, String training) {
+    String jobId = UUID.randomUUID().toString();
+    Random random = new Random(1);
+    long from = -1;
+    long until = -1;
+    for (int b = 0; b < 12; b++) {
+      int rows = 8;
+      int seq = 8;
+      int[] ids = new int[rows * seq];
+      byte[] mask = new byte[rows * seq];
+      int[] labels = new int[rows];
+      for (int r = 0; r < rows; r++) {
+        labels[r] = random.nextInt(2);
+        for (int c = 0; c < seq; c++) {
+          ids[r * seq + c] = c == 0 ? 101 : 3000 + random.nextInt(200);
+          mask[r * seq + c] = 1;
+        }
+        if (labels[r] == 1) {
+          ids[r * seq + 1 + random.nextInt(seq - 1)] = 2769;
+        }
+      }
+      TokenizedBatch batch =
+          new TokenizedBatch(
+              jobId,
+              Split.TRAIN,
+              b,
+              rows,
+              seq,
+              ids,
+              mask,
+              new byte[rows * seq],
+              labels,
+              new int[rows]);
+      RecordMetadata m = kafka.publishRaw(Topics.BATCHES, jobId, BatchCodec.encode(batch));
+      from = from < 0 ? m.offset() : from;
+      until = m.offset() + 1;
+    }
+    var spec =
+        JobSpecs.validate(
+                JobSpecs.parse(
+                    """
+        model:
+          source: %s
+          init: random
+          config_overrides: {num_hidden_layers: 1, hidden_size: 32, num_attention_heads: 2,
+            intermediate_size: 64}
+        dataset: {uri: d.csv}
+        training: {learning_rate: 0.01, logging_steps: 4, %s}
+        registry: {model_name: r}
+        """
+                        .formatted(source, training)))
+            .spec();
+    kafka.publish(
+        Topics.JOB_EVENTS,
+        new DatasetPrepared(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            "d",
+            "s",
+            "t",
+            List.of("neg", "pos"),
+            128,
+            "longest",
+            96,
+            Map.of(),
+            Map.of(
+                "train",
+                new SplitReport(
+                    96,
+                    0,
+                    Map.of("neg", 48L, "pos", 48L),
+                    new TokenLengthStats(8, 8, 8, 8, 8, 8, 0, 0),
+                    8,
+                    12,
+                    new OffsetRange(0, from, until))),
+            spec));
+    return jobId;
+  }
+
+  private Event awaitEnd(String jobId) {
+    return kafka
+        .awaitEvents(
+            Topics.JOB_EVENTS,
+            e ->
+                e.jobId().equals(jobId)
+                    && (e instanceof TrainingFinished || e instanceof JobFailed),
+            1,
+            WAIT)
+        .get(0);
+  }
+
+  @Test
+  void aJobTrainsCheckpointsAndFinishes() {
+    String jobId =
+        prepare("bert-base-chinese", "num_train_epochs: 6, save_strategy: steps, save_steps: 24");
+    TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(TrainingFinished.Reason.COMPLETED, finished.reason());
+    assertEquals(72, finished.step(), "6 epochs of 12 batches");
+    List<Event> events =
+        kafka.awaitEvents(
+            Topics.JOB_EVENTS,
+            e ->
+                e.jobId().equals(jobId)
+                    && (e instanceof TrainingStarted || e instanceof TrainingProgress),
+            19,
+            WAIT);
+    TrainingStarted started = assertInstanceOf(TrainingStarted.class, events.get(0));
+    assertEquals(started.trainableParameters().total(), started.trainableParameters().trainable());
+    List<TrainingProgress> progress =
+        events.stream()
+            .filter(e -> e instanceof TrainingProgress)
+            .map(e -> (TrainingProgress) e)
+            .toList();
+    assertTrue(
+        progress.get(progress.size() - 1).loss() < 0.5 * progress.get(0).loss(),
+        "loss fell: " + progress.get(0).loss() + " -> " + progress.get(progress.size() - 1).loss());
+    List<Long> steps =
+        kafka.awaitEvents(Topics.CHECKPOINTS, e -> e.jobId().equals(jobId), 3, WAIT).stream()
+            .map(e -> ((CheckpointSaved) e).step())
+            .toList();
+    assertEquals(List.of(24L, 48L, 72L), steps);
+    given().get("/q/metrics").then().body(containsString("kft_trainer_checkpoints_total"));
+  }
+
+  @Test
+  void stopTrainingEndsTheJobWithItsReason() {
+    String jobId = prepare("bert-base-chinese", "num_train_epochs: 500");
+    kafka.awaitEvents(
+        Topics.JOB_EVENTS, e -> e.jobId().equals(jobId) && e instanceof TrainingProgress, 1, WAIT);
+    kafka.publish(
+        Topics.CONTROL,
+        new StopTraining(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            TrainingFinished.Reason.CANCELLED,
+            "test",
+            "alice"));
+    TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(TrainingFinished.Reason.CANCELLED, finished.reason());
+    assertTrue(finished.step() < 6000);
+  }
+
+  @Test
+  void aMissingModelFailsTheJobNamingIt() {
+    String jobId = prepare("no-such-model", "num_train_epochs: 1");
+    JobFailed failed = assertInstanceOf(JobFailed.class, awaitEnd(jobId));
+    assertTrue(failed.reason().contains("'no-such-model' does not exist"), failed.reason());
+    assertEquals("trainer", failed.service());
+  }
+}
