@@ -28,6 +28,7 @@ final class KafkaReporter implements JobReporter {
   private final String jobId;
   private final JobSpec spec;
   private final MeterRegistry registry;
+  private long reportedSteps;
 
   KafkaReporter(EventPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
     this.publisher = publisher;
@@ -42,6 +43,7 @@ final class KafkaReporter implements JobReporter {
       long totalSteps,
       long resumedFromStep,
       String device) {
+    reportedSteps = resumedFromStep;
     LOG.infof(
         "job %s: %s, %d steps from step %d on %s",
         jobId, parameters, totalSteps, resumedFromStep, device);
@@ -60,7 +62,8 @@ final class KafkaReporter implements JobReporter {
 
   @Override
   public void progress(TrainingRun.Progress p) {
-    registry.counter("kft.trainer.steps").increment(spec.training().loggingSteps());
+    registry.counter("kft.trainer.steps").increment(p.step() - reportedSteps);
+    reportedSteps = p.step();
     registry.summary("kft.trainer.samples.per.second").record(p.samplesPerSecond());
     publisher.publish(
         Topics.JOB_EVENTS,
