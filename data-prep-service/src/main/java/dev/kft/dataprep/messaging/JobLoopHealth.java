@@ -22,7 +22,7 @@ public class JobLoopHealth implements HealthCheck {
   public HealthCheckResponse call() {
     Duration sincePoll = Duration.between(loop.lastPoll(), Instant.now());
     return HealthCheckResponse.named("kft.jobs loop")
-        .status(loop.running() && sincePoll.toSeconds() < 60)
+        .status(loop.alive() && sincePoll.toSeconds() < 60)
         .withData("secondsSinceLastPoll", sincePoll.toSeconds())
         .build();
   }

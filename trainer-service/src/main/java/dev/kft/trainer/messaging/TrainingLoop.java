@@ -7,32 +7,25 @@ import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Topics;
 import dev.kft.messaging.BatchReplay;
 import dev.kft.messaging.EventDeserializer;
+import dev.kft.messaging.RecordLoop;
 import dev.kft.trainer.config.TrainerConfig;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
+import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -42,8 +35,8 @@ import org.jboss.logging.Logger;
  * is committed only once the job's outcome is published: a trainer that dies mid-job leaves it
  * uncommitted, and the next one resumes it from its latest checkpoint.
  */
-@ApplicationScoped
-public class TrainingLoop {
+@Singleton
+public class TrainingLoop extends RecordLoop<EventPublisher> {
 
   private static final Logger LOG = Logger.getLogger(TrainingLoop.class);
 
@@ -51,13 +44,7 @@ public class TrainingLoop {
   private final RunningJob running;
   private final TrainerConfig config;
   private final MeterRegistry registry;
-  private final String servers;
-  private final AtomicBoolean active = new AtomicBoolean();
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(r -> new Thread(r, "kft-trainer-worker"));
-  private volatile Instant lastPoll = Instant.now();
-  private Thread thread;
-  private KafkaConsumer<String, byte[]> consumer;
+  private final EventDeserializer events = new EventDeserializer();
 
   public TrainingLoop(
       ModelLoader loader,
@@ -65,129 +52,96 @@ public class TrainingLoop {
       TrainerConfig config,
       MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+    super("kft-trainer-jobs", servers, "kft-trainer");
     this.job = new TrainingJob(loader, new CheckpointStore(config.artifactRoot()));
     this.running = running;
     this.config = config;
     this.registry = registry;
-    this.servers = servers;
   }
 
-  void start(@Observes StartupEvent event) {
-    active.set(true);
-    thread = new Thread(this::run, "kft-trainer-jobs");
-    thread.start();
+  void onStart(@Observes StartupEvent event) {
+    start();
   }
 
-  void stop(@Observes ShutdownEvent event) throws InterruptedException {
-    active.set(false);
-    if (consumer != null) {
-      consumer.wakeup();
-    }
-    thread.join(TimeUnit.SECONDS.toMillis(30));
-    worker.shutdownNow();
+  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    stop();
   }
 
-  Instant lastPoll() {
-    return lastPoll;
+  @Override
+  protected EventPublisher open() {
+    return new EventPublisher(bootstrapServers());
   }
 
-  boolean alive() {
-    return active.get() && thread.isAlive();
+  @Override
+  protected void subscribe(KafkaConsumer<String, byte[]> consumer) {
+    consumer.subscribe(List.of(Topics.JOB_EVENTS));
   }
 
-  private void run() {
-    EventDeserializer events = new EventDeserializer();
-    while (active.get()) {
-      try (KafkaConsumer<String, byte[]> c = newConsumer();
-          EventPublisher publisher = new EventPublisher(servers)) {
-        consumer = c;
-        c.subscribe(List.of(Topics.JOB_EVENTS));
-        while (active.get()) {
-          for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-            if (read(events, r) instanceof DatasetPrepared prepared) {
-              train(c, publisher, prepared);
-            }
-            c.commitSync(
-                Map.of(
-                    new TopicPartition(r.topic(), r.partition()),
-                    new OffsetAndMetadata(r.offset() + 1)));
-          }
-          lastPoll = Instant.now();
-        }
-      } catch (WakeupException e) {
-        LOG.debug("training loop woken up to stop");
-      } catch (Exception e) {
-        LOG.error("training loop failed; starting over with new clients", e);
+  @Override
+  protected void handle(
+      KafkaConsumer<String, byte[]> c, EventPublisher publisher, ConsumerRecord<String, byte[]> r)
+      throws Exception {
+    if (read(r) instanceof DatasetPrepared prepared) {
+      train(c, publisher, prepared);
+      if (!running()) {
+        return;
       }
     }
+    c.commitSync(
+        Map.of(
+            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
   }
 
   private void train(
       KafkaConsumer<String, byte[]> c, EventPublisher publisher, DatasetPrepared prepared)
-      throws Exception {
+      throws InterruptedException {
     KafkaReporter reporter =
         new KafkaReporter(publisher, prepared.jobId(), prepared.spec(), registry);
     running.begin(prepared.jobId());
-    Future<?> work =
-        worker.submit(
-            () -> {
-              job.run(
-                  prepared,
-                  p -> BatchReplay.read(servers, p, Split.TRAIN, config.batchReadTimeout()),
-                  running::stopReason,
-                  reporter);
-              return null;
-            });
-    c.pause(c.assignment());
     try {
-      while (!work.isDone()) {
-        c.poll(Duration.ofMillis(200));
-        lastPoll = Instant.now();
+      Future<Object> work =
+          whilePolling(
+              c,
+              () -> {
+                job.run(
+                    prepared,
+                    p ->
+                        BatchReplay.read(
+                            bootstrapServers(), p, Split.TRAIN, config.batchReadTimeout()),
+                    running::stopReason,
+                    reporter);
+                return null;
+              },
+              Instant.MAX,
+              () -> false);
+      if (work.isDone()) {
+        work.get();
       }
-      work.get();
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause();
-      String reason =
-          cause instanceof ModelSourceException || cause instanceof IllegalStateException
-              ? cause.getMessage()
-              : "internal error while training: " + cause;
-      if (cause instanceof ModelSourceException) {
-        LOG.warnf("job %s failed: %s", prepared.jobId(), reason);
-      } else {
-        LOG.errorf(cause, "job %s failed", prepared.jobId());
-      }
-      reporter.failed(reason, null);
+    } catch (ExecutionException e) {
+      fail(reporter, prepared, e.getCause());
     } finally {
       running.end();
-      c.resume(c.assignment());
     }
   }
 
-  private static Object read(EventDeserializer events, ConsumerRecord<String, byte[]> r) {
+  private void fail(KafkaReporter reporter, DatasetPrepared prepared, Throwable cause) {
+    boolean userError =
+        cause instanceof ModelSourceException || cause instanceof IllegalStateException;
+    String reason = userError ? cause.getMessage() : "internal error while training: " + cause;
+    if (userError) {
+      LOG.warnf("job %s failed: %s", prepared.jobId(), reason);
+    } else {
+      LOG.errorf(cause, "job %s failed", prepared.jobId());
+    }
+    reporter.failed(reason, null);
+  }
+
+  private Object read(ConsumerRecord<String, byte[]> r) {
     try {
       return events.deserialize(r.topic(), r.value());
     } catch (SerializationException e) {
       LOG.warnf("skipped a record that is not a kft event at offset %d", r.offset());
       return null;
     }
-  }
-
-  private KafkaConsumer<String, byte[]> newConsumer() {
-    return new KafkaConsumer<>(
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            servers,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "kft-trainer",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            1),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
   }
 }
