@@ -4,6 +4,7 @@ import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.dataprep.domain.Encoder.Encoded;
 import dev.kft.events.DatasetPrepared.TokenLengthStats;
+import dev.kft.io.Sha256;
 import dev.kft.job.AugmentationSpec;
 import dev.kft.job.DatasetSpec;
 import dev.kft.job.JobSpec;
@@ -205,6 +206,6 @@ public final class DataPreparation {
         rows.dropped(),
         digests.normalisedHex(),
         digests.sourceHex(),
-        Digests.fileHex(tokenizerJson));
+        Sha256.file(tokenizerJson));
   }
 }

@@ -2,6 +2,8 @@ package dev.kft.trainer.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.kft.job.TrainingSpec;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +39,22 @@ public final class AdamW implements AutoCloseable {
     this.epsilon = epsilon;
     this.weightDecay = weightDecay;
     this.noDecay = Set.copyOf(noDecay);
+  }
+
+  /**
+   * AdamW with a job's betas, epsilon and weight decay, decaying every parameter in {@code names}
+   * but biases and LayerNorm weights, as Hugging Face's {@code Trainer} groups them.
+   */
+  public static AdamW forTraining(NDManager parent, TrainingSpec spec, Set<String> names) {
+    Set<String> noDecay = new HashSet<>();
+    names.stream().filter(n -> !decays(n)).forEach(noDecay::add);
+    return new AdamW(
+        parent,
+        spec.adamBeta1(),
+        spec.adamBeta2(),
+        spec.adamEpsilon(),
+        spec.weightDecay(),
+        noDecay);
   }
 
   /** Names Hugging Face excludes from weight decay: biases and LayerNorm weights. */

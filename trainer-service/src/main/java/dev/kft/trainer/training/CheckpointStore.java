@@ -5,17 +5,14 @@ import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +72,7 @@ public final class CheckpointStore {
     deleteTree(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     Path weights = target.resolve("model.safetensors");
-    return new Saved(target, state.step(), sha256(weights), Files.size(weights));
+    return new Saved(target, state.step(), Sha256.file(weights), Files.size(weights));
   }
 
   /** The job's checkpoint with the highest step, if any. */
@@ -137,19 +134,6 @@ public final class CheckpointStore {
 
   private static TensorData data(NDArray a) {
     return new TensorData(a.getShape().getShape(), a.toFloatArray());
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 16];
-      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-        digest.update(buffer, 0, n);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Trains one job to its end: builds the model the spec names (pretrained or seeded random, with the
@@ -61,16 +60,7 @@ public final class TrainingJob {
               manager);
       BertClassifier model = loaded.model();
       long trainable = model.requireGradients(name -> true);
-      AdamW optimizer =
-          new AdamW(
-              manager,
-              t.adamBeta1(),
-              t.adamBeta2(),
-              t.adamEpsilon(),
-              t.weightDecay(),
-              model.parameters().keySet().stream()
-                  .filter(n -> !AdamW.decays(n))
-                  .collect(Collectors.toSet()));
+      AdamW optimizer = AdamW.forTraining(manager, t, model.parameters().keySet());
       long done = 0;
       if (latest.isPresent()) {
         CheckpointStore.Restored restored = store.restore(latest.get());

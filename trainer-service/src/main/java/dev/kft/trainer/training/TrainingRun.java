@@ -44,6 +44,8 @@ public final class TrainingRun {
   private final long seed;
   private final Listener listener;
   private final BooleanSupplier stopRequested;
+  private long orderEpoch = -1;
+  private List<Integer> epochOrder = List.of();
 
   public TrainingRun(
       TrainingPlan plan,
@@ -115,15 +117,25 @@ public final class TrainingRun {
     return new Result(false, plan.totalSteps(), plan.epochAt(plan.totalSteps()), lastLoss);
   }
 
+  /** The epoch's batch order, shuffled once per epoch rather than at every update. */
+  private List<Integer> orderOf(long epoch) {
+    if (epoch != orderEpoch) {
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < train.size(); i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, new Random(seed * 31 + epoch));
+      epochOrder = order;
+      orderEpoch = epoch;
+    }
+    return epochOrder;
+  }
+
   /** The batches of update {@code s} (0-based): a slice of its epoch's shuffled order. */
   List<TokenizedBatch> microBatches(long s, int accumulation) {
     long epoch = s / plan.updatesPerEpoch();
     int within = (int) (s % plan.updatesPerEpoch());
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < train.size(); i++) {
-      order.add(i);
-    }
-    Collections.shuffle(order, new Random(seed * 31 + epoch));
+    List<Integer> order = orderOf(epoch);
     List<TokenizedBatch> micro = new ArrayList<>();
     for (int k = 0; k < accumulation; k++) {
       micro.add(train.get(order.get((within * accumulation + k) % order.size())));

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,16 +117,7 @@ class TrainingRunTest {
                       manager)
                   .model();
       model.requireGradients(n -> true);
-      AdamW optimizer =
-          new AdamW(
-              manager,
-              spec.adamBeta1(),
-              spec.adamBeta2(),
-              spec.adamEpsilon(),
-              spec.weightDecay(),
-              model.parameters().keySet().stream()
-                  .filter(n -> !AdamW.decays(n))
-                  .collect(Collectors.toSet()));
+      AdamW optimizer = AdamW.forTraining(manager, spec, model.parameters().keySet());
       long done = 0;
       if (resumeFrom != null) {
         CheckpointStore.Restored restored = store.restore(resumeFrom);
