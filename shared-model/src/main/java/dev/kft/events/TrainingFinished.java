@@ -26,6 +26,8 @@ public record TrainingFinished(
     /** The evaluator's early stopping asked for it. */
     EARLY_STOPPED,
     /** A user cancelled the job. */
-    CANCELLED
+    CANCELLED,
+    /** Another service found that the job cannot succeed and said why in a {@code JobFailed}. */
+    FAILED
   }
 }

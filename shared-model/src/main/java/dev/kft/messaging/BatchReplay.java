@@ -15,8 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads one split of a job's batches back from {@code kft.batches}, by the offset range its {@link
@@ -43,18 +41,8 @@ public final class BatchReplay {
     TopicPartition partition = new TopicPartition(Topics.BATCHES, range.partition());
     List<TokenizedBatch> batches = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
-                8 << 20),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
+        TopicScan.consumer(
+            bootstrapServers, Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20))) {
       consumer.assign(List.of(partition));
       consumer.seek(partition, range.fromOffset());
       Instant deadline = Instant.now().plus(timeout);

@@ -1,5 +1,8 @@
 package dev.kft.messaging;
 
+import dev.kft.events.Event;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -14,6 +17,7 @@ import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,6 +39,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private final String bootstrapServers;
   private final String groupId;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final EventDeserializer events = new EventDeserializer();
   private final ExecutorService worker;
   private volatile Instant lastPoll = Instant.now();
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -89,6 +94,25 @@ public abstract class RecordLoop<R extends AutoCloseable> {
 
   protected String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** The record's kft event, or null (logged) when it is not one. */
+  protected Event event(ConsumerRecord<String, byte[]> r) {
+    try {
+      return events.deserialize(r.topic(), r.value());
+    } catch (SerializationException e) {
+      LOG.warning("skipped a record that is not a kft event at " + r.topic() + "@" + r.offset());
+      return null;
+    }
+  }
+
+  /** {@code <prefix>-<host name>}: one transactional id per instance, the same after a restart. */
+  protected static String transactionalId(String prefix) {
+    try {
+      return prefix + "-" + InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return prefix + "-localhost";
+    }
   }
 
   /**

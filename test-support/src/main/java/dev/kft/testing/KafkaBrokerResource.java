@@ -1,5 +1,6 @@
 package dev.kft.testing;
 
+import dev.kft.local.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 import java.util.logging.Level;

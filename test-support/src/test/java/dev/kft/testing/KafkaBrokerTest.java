@@ -6,6 +6,7 @@ import dev.kft.events.Event;
 import dev.kft.events.StopTraining;
 import dev.kft.events.Topics;
 import dev.kft.events.TrainingFinished;
+import dev.kft.local.KafkaBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

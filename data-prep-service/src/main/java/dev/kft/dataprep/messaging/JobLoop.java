@@ -6,11 +6,11 @@ import dev.kft.dataprep.domain.JobIntake.Accepted;
 import dev.kft.dataprep.domain.JobIntake.Outcome;
 import dev.kft.events.Topics;
 import dev.kft.messaging.RecordLoop;
+import dev.kft.messaging.TransactionalPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -60,7 +60,8 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
 
   @Override
   protected TransactionalPublisher open() {
-    return new TransactionalPublisher(bootstrapServers(), transactionalId());
+    return new TransactionalPublisher(
+        bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
   }
 
   @Override
@@ -119,16 +120,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     }
     publisher.inTransaction(outcomeWork, offsets, c.groupMetadata());
     settled.add(accepted.jobId());
-  }
-
-  private String transactionalId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      host = "localhost";
-    }
-    return config.transactionalIdPrefix() + "-" + host;
   }
 
   /** Notes when the partitions of the job in hand are taken away by a rebalance. */

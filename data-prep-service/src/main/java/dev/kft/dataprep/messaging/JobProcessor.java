@@ -16,6 +16,7 @@ import dev.kft.events.JobFailed;
 import dev.kft.events.JobRejected;
 import dev.kft.events.Topics;
 import dev.kft.job.Problem;
+import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;

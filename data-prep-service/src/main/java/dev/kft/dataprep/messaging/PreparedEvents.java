@@ -11,6 +11,7 @@ import dev.kft.events.DatasetPrepared.SplitReport;
 import dev.kft.events.Event;
 import dev.kft.events.Topics;
 import dev.kft.job.JobSpec;
+import dev.kft.messaging.TransactionalPublisher;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

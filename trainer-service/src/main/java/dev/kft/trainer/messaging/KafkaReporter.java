@@ -29,6 +29,7 @@ final class KafkaReporter implements JobReporter {
   private final JobSpec spec;
   private final MeterRegistry registry;
   private long reportedSteps;
+  private TrainingStarted.ParameterCount parameters;
 
   KafkaReporter(EventPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
     this.publisher = publisher;
@@ -44,6 +45,7 @@ final class KafkaReporter implements JobReporter {
       long resumedFromStep,
       String device) {
     reportedSteps = resumedFromStep;
+    this.parameters = parameters;
     LOG.infof(
         "job %s: %s, %d steps from step %d on %s",
         jobId, parameters, totalSteps, resumedFromStep, device);
@@ -83,7 +85,10 @@ final class KafkaReporter implements JobReporter {
 
   @Override
   public void checkpointSaved(
-      CheckpointStore.Saved saved, double epoch, double trainLoss, boolean last) {
+      CheckpointStore.Saved saved,
+      double epoch,
+      double trainLoss,
+      TrainingFinished.Reason finished) {
     registry.counter("kft.trainer.checkpoints").increment();
     publisher.publish(
         Topics.CHECKPOINTS,
@@ -97,8 +102,9 @@ final class KafkaReporter implements JobReporter {
             saved.sha256(),
             saved.sizeBytes(),
             false,
+            parameters,
             trainLoss,
-            last));
+            finished));
   }
 
   @Override

@@ -6,7 +6,6 @@ import dev.kft.checkpoint.ModelSourceException;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Topics;
 import dev.kft.messaging.BatchReplay;
-import dev.kft.messaging.EventDeserializer;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.trainer.config.TrainerConfig;
 import dev.kft.trainer.training.CheckpointStore;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -44,7 +42,6 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
   private final RunningJob running;
   private final TrainerConfig config;
   private final MeterRegistry registry;
-  private final EventDeserializer events = new EventDeserializer();
 
   public TrainingLoop(
       ModelLoader loader,
@@ -81,7 +78,7 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
   protected void handle(
       KafkaConsumer<String, byte[]> c, EventPublisher publisher, ConsumerRecord<String, byte[]> r)
       throws Exception {
-    if (read(r) instanceof DatasetPrepared prepared) {
+    if (event(r) instanceof DatasetPrepared prepared) {
       train(c, publisher, prepared);
       if (!running()) {
         return;
@@ -134,14 +131,5 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
       LOG.errorf(cause, "job %s failed", prepared.jobId());
     }
     reporter.failed(reason, null);
-  }
-
-  private Object read(ConsumerRecord<String, byte[]> r) {
-    try {
-      return events.deserialize(r.topic(), r.value());
-    } catch (SerializationException e) {
-      LOG.warnf("skipped a record that is not a kft event at offset %d", r.offset());
-      return null;
-    }
   }
 }

@@ -2,9 +2,12 @@ package dev.kft.trainer.training;
 
 import ai.djl.ndarray.NDArray;
 import dev.kft.checkpoint.ModelExport;
+import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.events.CheckpointSaved;
+import dev.kft.events.DatasetPrepared;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
@@ -58,7 +61,13 @@ public final class CheckpointStore {
     return root.resolve(jobId).resolve(PREFIX + step);
   }
 
-  public Saved save(BertClassifier model, Path tokenizerDir, AdamW optimizer, State state)
+  /** Writes a checkpoint of {@code model} and {@code optimizer} with the job's dataset report. */
+  public Saved save(
+      BertClassifier model,
+      Path tokenizerDir,
+      AdamW optimizer,
+      State state,
+      DatasetPrepared prepared)
       throws IOException {
     Path target = directory(state.jobId(), state.step());
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
@@ -69,10 +78,18 @@ public final class CheckpointStore {
     optimizer.secondMoments().forEach((n, a) -> moments.put("exp_avg_sq." + n, data(a)));
     SafeTensorsWriter.write(temp.resolve(OPTIMIZER), moments, Map.of("format", "pt"));
     Json.mapper().writerWithDefaultPrettyPrinter().writeValue(temp.resolve(STATE).toFile(), state);
+    Json.mapper()
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(temp.resolve(CheckpointSaved.DATASET_FILE).toFile(), prepared);
     deleteTree(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    Path weights = target.resolve("model.safetensors");
-    return new Saved(target, state.step(), Sha256.file(weights), Files.size(weights));
+    return describe(target, state.step());
+  }
+
+  /** The sha256 and size of an existing checkpoint's weights. */
+  public Saved describe(Path checkpoint, long step) throws IOException {
+    Path weights = checkpoint.resolve(ModelSource.WEIGHTS);
+    return new Saved(checkpoint, step, Sha256.file(weights), Files.size(weights));
   }
 
   /** The job's checkpoint with the highest step, if any. */

@@ -10,7 +10,16 @@ public interface JobReporter {
 
   void progress(TrainingRun.Progress progress);
 
-  void checkpointSaved(CheckpointStore.Saved saved, double epoch, double trainLoss, boolean last);
+  /**
+   * A checkpoint was written.
+   *
+   * @param finished why training ended when this is the job's last checkpoint, else null
+   */
+  void checkpointSaved(
+      CheckpointStore.Saved saved,
+      double epoch,
+      double trainLoss,
+      TrainingFinished.Reason finished);
 
   void finished(
       TrainingFinished.Reason reason,

@@ -11,6 +11,7 @@ import dev.kft.job.JobSpec;
 import dev.kft.job.ModelSpec;
 import dev.kft.job.TrainingSpec;
 import dev.kft.nn.BertClassifier;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -87,8 +88,8 @@ public final class TrainingJob {
               new LearningRateSchedule(
                   t.lrSchedulerType(), t.learningRate(), plan.warmupSteps(), plan.totalSteps()),
               t.maxGradNorm());
-      Path tokenizerDir = loaded.directory();
-      String[] lastUri = {latest.map(p -> p.toUri().toString()).orElse(null)};
+      Checkpoints checkpoints =
+          new Checkpoints(prepared, model, loaded.directory(), optimizer, reporter, latest, done);
       TrainingRun run =
           new TrainingRun(
               plan,
@@ -104,25 +105,79 @@ public final class TrainingJob {
                 @Override
                 public void checkpoint(long s, double epoch, double loss, boolean last)
                     throws Exception {
-                  CheckpointStore.Saved saved =
-                      store.save(
-                          model,
-                          tokenizerDir,
-                          optimizer,
-                          new CheckpointStore.State(
-                              prepared.jobId(), s, epoch, optimizer.steps(), loss));
-                  lastUri[0] = saved.directory().toUri().toString();
-                  reporter.checkpointSaved(saved, epoch, loss, last);
+                  checkpoints.save(s, epoch, loss, last ? Reason.COMPLETED : null);
                 }
               },
               () -> stop.get() != null);
       try {
         TrainingRun.Result result = run.run(done);
         Reason reason = result.stopped() ? stop.get() : Reason.COMPLETED;
-        reporter.finished(reason, result.step(), result.epoch(), result.trainLoss(), lastUri[0]);
+        if (result.stopped()) {
+          checkpoints.finish(result, reason);
+        }
+        reporter.finished(
+            reason, result.step(), result.epoch(), result.trainLoss(), checkpoints.lastUri());
       } catch (TrainingDivergedException e) {
         reporter.failed(e.getMessage(), e.step());
       }
+    }
+  }
+
+  /** Saves a job's checkpoints and remembers the last one. */
+  private final class Checkpoints {
+    private final DatasetPrepared prepared;
+    private final BertClassifier model;
+    private final Path tokenizerDir;
+    private final AdamW optimizer;
+    private final JobReporter reporter;
+    private Path last;
+    private long lastStep;
+
+    Checkpoints(
+        DatasetPrepared prepared,
+        BertClassifier model,
+        Path tokenizerDir,
+        AdamW optimizer,
+        JobReporter reporter,
+        Optional<Path> latest,
+        long latestStep) {
+      this.prepared = prepared;
+      this.model = model;
+      this.tokenizerDir = tokenizerDir;
+      this.optimizer = optimizer;
+      this.reporter = reporter;
+      this.last = latest.orElse(null);
+      this.lastStep = latest.isPresent() ? latestStep : -1;
+    }
+
+    void save(long step, double epoch, double loss, Reason finished) throws IOException {
+      CheckpointStore.Saved saved =
+          store.save(
+              model,
+              tokenizerDir,
+              optimizer,
+              new CheckpointStore.State(prepared.jobId(), step, epoch, optimizer.steps(), loss),
+              prepared);
+      last = saved.directory();
+      lastStep = step;
+      reporter.checkpointSaved(saved, epoch, loss, finished);
+    }
+
+    /**
+     * Marks the end of a stopped job on {@code kft.checkpoints}: a checkpoint at the stop step, or
+     * the one already there announced again as the last, so the evaluator knows training ended.
+     */
+    void finish(TrainingRun.Result result, Reason reason) throws IOException {
+      if (result.step() > lastStep && result.step() > 0) {
+        save(result.step(), result.epoch(), result.trainLoss(), reason);
+      } else if (last != null) {
+        reporter.checkpointSaved(
+            store.describe(last, lastStep), result.epoch(), result.trainLoss(), reason);
+      }
+    }
+
+    String lastUri() {
+      return last == null ? null : last.toUri().toString();
     }
   }
 }

@@ -26,8 +26,12 @@ import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -162,11 +166,18 @@ class TrainingLoopTest {
     assertTrue(
         progress.get(progress.size() - 1).loss() < 0.5 * progress.get(0).loss(),
         "loss fell: " + progress.get(0).loss() + " -> " + progress.get(progress.size() - 1).loss());
-    List<Long> steps =
+    List<CheckpointSaved> saved =
         kafka.awaitEvents(Topics.CHECKPOINTS, e -> e.jobId().equals(jobId), 3, WAIT).stream()
-            .map(e -> ((CheckpointSaved) e).step())
+            .map(e -> (CheckpointSaved) e)
             .toList();
-    assertEquals(List.of(24L, 48L, 72L), steps);
+    assertEquals(List.of(24L, 48L, 72L), saved.stream().map(CheckpointSaved::step).toList());
+    assertEquals(
+        Arrays.asList(null, null, TrainingFinished.Reason.COMPLETED),
+        saved.stream().map(CheckpointSaved::finished).toList());
+    assertEquals(started.trainableParameters(), saved.get(2).parameters());
+    assertTrue(
+        Files.isRegularFile(
+            Path.of(URI.create(saved.get(2).uri())).resolve(CheckpointSaved.DATASET_FILE)));
     given().get("/q/metrics").then().body(containsString("kft_trainer_checkpoints_total"));
   }
 
@@ -187,6 +198,17 @@ class TrainingLoopTest {
     TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
     assertEquals(TrainingFinished.Reason.CANCELLED, finished.reason());
     assertTrue(finished.step() < 6000);
+    CheckpointSaved last =
+        (CheckpointSaved)
+            kafka
+                .awaitEvents(
+                    Topics.CHECKPOINTS,
+                    e -> e.jobId().equals(jobId) && ((CheckpointSaved) e).last(),
+                    1,
+                    WAIT)
+                .get(0);
+    assertEquals(TrainingFinished.Reason.CANCELLED, last.finished());
+    assertEquals(finished.step(), last.step(), "a checkpoint at the step training stopped");
   }
 
   @Test

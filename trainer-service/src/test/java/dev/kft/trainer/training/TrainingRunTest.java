@@ -161,7 +161,8 @@ class TrainingRunTest {
                       model,
                       TOKENIZER_DIR,
                       optimizer,
-                      new CheckpointStore.State("job", s, epoch, optimizer.steps(), loss));
+                      new CheckpointStore.State("job", s, epoch, optimizer.steps(), loss),
+                      null);
                 }
               },
               () -> finished[0] >= stopAfter);

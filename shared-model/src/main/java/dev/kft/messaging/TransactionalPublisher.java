@@ -1,7 +1,6 @@
-package dev.kft.dataprep.messaging;
+package dev.kft.messaging;
 
 import dev.kft.events.Event;
-import dev.kft.messaging.EventSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -19,9 +18,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes a job's outputs to {@code kft.batches}, {@code kft.job-events} and {@code kft.jobs.dlq} in
- * Kafka transactions, together with the consumed {@code kft.jobs} offset: either all of a job's
- * records and its offset become visible, or none do.
+ * Publishes what a service makes of one consumed record in a Kafka transaction together with that
+ * record's offset: either all of the outputs and the offset become visible, or none do. Data-prep
+ * writes {@code kft.batches} and {@code kft.job-events} this way, the evaluator {@code
+ * kft.evaluations} and {@code kft.control}.
  */
 public final class TransactionalPublisher implements AutoCloseable {
 
@@ -32,21 +32,21 @@ public final class TransactionalPublisher implements AutoCloseable {
 
   /** Sends within the open transaction. */
   public final class Transaction {
-    Future<RecordMetadata> send(String topic, String key, byte[] value) {
+    public Future<RecordMetadata> send(String topic, String key, byte[] value) {
       return producer.send(new ProducerRecord<>(topic, key, value));
     }
 
-    void sendEvent(String topic, Event event) {
+    public void sendEvent(String topic, Event event) {
       send(topic, event.jobId(), serializer.serialize(topic, event));
     }
 
-    void sendWithError(String topic, String key, byte[] value, String header, String error) {
+    public void sendWithError(String topic, String key, byte[] value, String header, String error) {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
       record.headers().add(header, error.getBytes(StandardCharsets.UTF_8));
       producer.send(record);
     }
 
-    void flush() {
+    public void flush() {
       producer.flush();
     }
   }
@@ -110,7 +110,7 @@ public final class TransactionalPublisher implements AutoCloseable {
   }
 
   /** The producer was fenced or broke for good; the loop must start over with a new one. */
-  static final class FatalPublishException extends RuntimeException {
+  public static final class FatalPublishException extends RuntimeException {
     FatalPublishException(Throwable cause) {
       super(cause);
     }

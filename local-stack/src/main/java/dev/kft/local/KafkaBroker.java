@@ -1,4 +1,4 @@
-package dev.kft.testing;
+package dev.kft.local;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +26,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real, single-node Apache Kafka broker (KRaft, combined broker and controller) running inside
- * the current JVM on random loopback ports, with its data in a temporary directory.
+ * the current JVM on loopback: for tests on random ports with throw-away data, and for the local
+ * stack on a fixed port with data that survives restarts.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -42,21 +43,39 @@ public final class KafkaBroker implements AutoCloseable {
     this.server = server;
   }
 
-  /** Formats fresh storage, starts the broker and waits until it answers clients. */
+  private boolean keepData;
+
+  /** Starts a broker on random ports with fresh storage, deleted on {@link #close()}. */
   public static KafkaBroker start() {
     try {
-      Path dataDir = Files.createTempDirectory("kft-kafka-");
-      int brokerPort = freePort();
-      int controllerPort = freePort();
-      Map<String, Object> props = properties(dataDir, brokerPort, controllerPort);
-      format(dataDir, Uuid.randomUuid().toString());
-      KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
-      server.startup();
-      KafkaBroker broker = new KafkaBroker(dataDir, "127.0.0.1:" + brokerPort, server);
-      broker.awaitReady(Duration.ofSeconds(60));
+      KafkaBroker broker = start(Files.createTempDirectory("kft-kafka-"), freePort());
+      broker.keepData = false;
       return broker;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the test Kafka broker", e);
+    }
+  }
+
+  /**
+   * Starts a broker on {@code port} (its controller on a free port) with its data in {@code
+   * dataDir}, formatting the storage only the first time; waits until it answers clients.
+   */
+  public static KafkaBroker start(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      int controllerPort = freePort();
+      Map<String, Object> props = properties(dataDir, port, controllerPort);
+      if (!Files.exists(dataDir.resolve("log").resolve("meta.properties"))) {
+        format(dataDir, Uuid.randomUuid().toString());
+      }
+      KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+      server.startup();
+      KafkaBroker broker = new KafkaBroker(dataDir, "127.0.0.1:" + port, server);
+      broker.keepData = true;
+      broker.awaitReady(Duration.ofSeconds(60));
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the Kafka broker in " + dataDir, e);
     }
   }
 
@@ -69,7 +88,9 @@ public final class KafkaBroker implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
-    deleteRecursively(dataDir);
+    if (!keepData) {
+      deleteRecursively(dataDir);
+    }
   }
 
   private static Map<String, Object> properties(Path dataDir, int brokerPort, int controllerPort) {

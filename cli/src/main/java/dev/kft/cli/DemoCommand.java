@@ -1,0 +1,87 @@
+package dev.kft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.events.Event;
+import dev.kft.events.ModelVersionRegistered;
+import dev.kft.events.SubmitJob;
+import dev.kft.job.JobSpecs;
+import dev.kft.job.ValidatedSpec;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kft demo}: starts the local stack, submits the bundled ChnSentiCorp job, follows it to its
+ * registered version and says where its metrics, confusion matrix and model card are.
+ */
+@Command(name = "demo", description = "Run the bundled ChnSentiCorp example end to end.")
+final class DemoCommand implements Callable<Integer> {
+
+  @Mixin StackCommands.PortOptions ports = new StackCommands.PortOptions();
+
+  @Option(names = "--job", description = "the job spec to run", defaultValue = "examples/demo.yaml")
+  Path job;
+
+  @Override
+  public Integer call() throws Exception {
+    Settings before = Settings.load();
+    Instant start = Instant.now();
+    System.out.println("== starting the local stack");
+    StackCommands.stack(before, ports.ports()).up();
+    Settings settings = Settings.load();
+    Path spec = settings.root().resolve(job);
+    ValidatedSpec checked = JobSpecs.validate(JobSpecs.read(spec));
+    if (!checked.valid()) {
+      System.err.println(spec + ": " + checked.describeProblems());
+      return SubmitCommand.INVALID;
+    }
+    String jobId = UUID.randomUUID().toString();
+    System.out.println("== submitting " + job + " as job " + jobId);
+    SubmitCommand.publish(
+        settings.kafka(),
+        new SubmitJob(Event.newId(), jobId, Instant.now(), JobSpecs.read(spec), "kft demo"));
+    JobWatch watch = new JobWatch(settings, jobId, Duration.ofMinutes(60));
+    int outcome = watch.follow();
+    if (outcome == JobWatch.REGISTERED) {
+      report(settings, watch.registered());
+    }
+    System.out.println(
+        "== finished in "
+            + Render.duration(Duration.between(start, Instant.now()).toSeconds())
+            + "; the stack is still running: ./kft models, ./kft job "
+            + jobId
+            + ", stop it with ./kft down");
+    return outcome;
+  }
+
+  private static void report(Settings settings, ModelVersionRegistered v) throws Exception {
+    RegistryClient registry = new RegistryClient(settings);
+    JsonNode version = registry.get("/api/models/" + v.modelName() + "/versions/" + v.version());
+    JsonNode candidate = version.path("lineage").path("candidate");
+    System.out.println(
+        "== " + v.modelName() + " v" + v.version() + " is " + version.path("status").asText());
+    version
+        .path("testMetrics")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              if (!e.getKey().contains("_support_")) {
+                System.out.printf("   %-28s %.4f%n", e.getKey(), e.getValue().asDouble());
+              }
+            });
+    Path dir = Path.of(URI.create(v.artifactUri()));
+    System.out.println("   model (Hugging Face layout): " + dir);
+    System.out.println("   model card: " + dir.resolve("README.md"));
+    String matrix = candidate.path("testConfusionMatrixUri").asText("");
+    if (!matrix.isEmpty() && Files.exists(Path.of(URI.create(matrix)))) {
+      System.out.println("   test confusion matrix: " + Path.of(URI.create(matrix)));
+    }
+  }
+}

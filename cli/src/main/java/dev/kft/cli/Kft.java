@@ -1,0 +1,46 @@
+package dev.kft.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code kft} command: submit and watch jobs, query the registry, run the local stack. */
+@Command(
+    name = "kft",
+    mixinStandardHelpOptions = true,
+    version = "kft 0.1.0",
+    description = "Fine-tune transformer classifiers as event-driven services.",
+    subcommands = {
+      SubmitCommand.class,
+      WatchCommand.class,
+      JobsCommand.class,
+      JobsCommand.Job.class,
+      JobsCommand.Cancel.class,
+      ModelsCommand.class,
+      ModelsCommand.Model.class,
+      ModelsCommand.Alias.class,
+      ModelsCommand.Download.class,
+      StackCommands.Up.class,
+      StackCommands.Down.class,
+      StackCommands.Status.class,
+      DemoCommand.class
+    })
+public final class Kft implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    // DJL is on the class path through shared-model; it must never reach the network
+    System.setProperty("ai.djl.offline", "true");
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int run(String... args) {
+    return new CommandLine(new Kft()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

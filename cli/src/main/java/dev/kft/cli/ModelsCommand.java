@@ -1,0 +1,147 @@
+package dev.kft.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code kft models} and the model commands: {@code model}, {@code alias}, {@code download}. */
+@Command(name = "models", description = "List registered models.")
+final class ModelsCommand implements Callable<Integer> {
+
+  @Override
+  public Integer call() throws Exception {
+    JsonNode models = new RegistryClient(Settings.load()).get("/api/models");
+    System.out.printf(Locale.ROOT, "%-32s  %-7s  %s%n", "MODEL", "LATEST", "ALIASES");
+    for (JsonNode m : models) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-32s  %-7s  %s%n",
+          m.path("name").asText(),
+          m.path("latestVersion").asText("-"),
+          m.path("aliases").toString());
+    }
+    return 0;
+  }
+
+  /** {@code kft model NAME}. */
+  @Command(name = "model", description = "Show a model's versions with their key metrics.")
+  static final class Model implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      RegistryClient registry = new RegistryClient(Settings.load());
+      JsonNode model = registry.get("/api/models/" + name);
+      System.out.println(
+          name
+              + (model.hasNonNull("description") ? ": " + model.path("description").asText() : ""));
+      for (JsonNode v : registry.get("/api/models/" + name + "/versions")) {
+        System.out.printf(
+            Locale.ROOT,
+            "  v%-3d %-20s %s  test: %s  aliases %s%n",
+            v.path("version").asInt(),
+            v.path("status").asText(),
+            v.path("createdAt").asText(),
+            Render.headline(metrics(v.path("testMetrics")), "test_"),
+            v.path("aliases").toString());
+      }
+      return 0;
+    }
+
+    private static Map<String, Double> metrics(JsonNode node) {
+      Map<String, Double> m = new java.util.LinkedHashMap<>();
+      node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asDouble()));
+      return m;
+    }
+  }
+
+  /** {@code kft alias NAME VERSION ALIAS}. */
+  @Command(name = "alias", description = "Point an alias (e.g. champion) at a version.")
+  static final class Alias implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    int version;
+
+    @Parameters(index = "2", paramLabel = "ALIAS")
+    String alias;
+
+    @Override
+    public Integer call() throws Exception {
+      new RegistryClient(Settings.load())
+          .put("/api/models/" + name + "/aliases/" + alias, Map.of("version", version));
+      System.out.println(name + "@" + alias + " -> v" + version);
+      return 0;
+    }
+  }
+
+  /** {@code kft download NAME[@alias|:version] DIR}. */
+  @Command(name = "download", description = "Download a version (NAME, NAME@alias or NAME:3).")
+  static final class Download implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "DIR")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      RegistryClient registry = new RegistryClient(Settings.load());
+      JsonNode version = registry.get(versionPath(registry, model));
+      String name = version.path("name").asText();
+      int number = version.path("version").asInt();
+      Path zip = Files.createTempFile("kft-download-", ".zip");
+      try {
+        String sha =
+            registry.download("/api/models/" + name + "/versions/" + number + "/archive", zip);
+        unzip(zip, dir);
+        System.out.println(name + " v" + number + " -> " + dir + " (archive sha256 " + sha + ")");
+      } finally {
+        Files.deleteIfExists(zip);
+      }
+      return 0;
+    }
+
+    static String versionPath(RegistryClient registry, String spec)
+        throws IOException, InterruptedException {
+      int at = spec.indexOf('@');
+      int colon = spec.indexOf(':');
+      if (at > 0) {
+        return "/api/models/" + spec.substring(0, at) + "/aliases/" + spec.substring(at + 1);
+      }
+      if (colon > 0) {
+        return "/api/models/" + spec.substring(0, colon) + "/versions/" + spec.substring(colon + 1);
+      }
+      JsonNode model = registry.get("/api/models/" + spec);
+      return "/api/models/" + spec + "/versions/" + model.path("latestVersion").asInt();
+    }
+
+    private static void unzip(Path zip, Path dir) throws IOException {
+      Files.createDirectories(dir);
+      Path root = dir.toAbsolutePath().normalize();
+      try (InputStream in = Files.newInputStream(zip);
+          ZipInputStream entries = new ZipInputStream(in)) {
+        for (ZipEntry e = entries.getNextEntry(); e != null; e = entries.getNextEntry()) {
+          Path to = root.resolve(e.getName()).normalize();
+          if (!to.startsWith(root)) {
+            throw new IOException("archive entry outside the target: " + e.getName());
+          }
+          Files.createDirectories(to.getParent());
+          Files.copy(entries, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package dev.kft.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kft up}, {@code kft down} and {@code kft status}: the local stack. */
+final class StackCommands {
+
+  private StackCommands() {}
+
+  /** Ports, each overridable. */
+  static final class PortOptions {
+    @Option(names = "--kafka-port", defaultValue = "9092")
+    int kafka;
+
+    @Option(names = "--postgres-port", defaultValue = "5433")
+    int postgres;
+
+    @Option(
+        names = "--http-port-base",
+        defaultValue = "8080",
+        description = "services listen on base+1 (data-prep) to base+4 (registry)")
+    int httpBase;
+
+    LocalStack.Ports ports() {
+      return new LocalStack.Ports(
+          kafka, postgres, httpBase + 1, httpBase + 2, httpBase + 3, httpBase + 4);
+    }
+  }
+
+  static LocalStack stack(Settings settings, LocalStack.Ports ports) {
+    if (!new Services(settings, ports).built()) {
+      throw new IllegalStateException(
+          "the services are not built: run ./kft (it builds on first use) or ./mvnw -B package"
+              + " -DskipTests");
+    }
+    return new LocalStack(settings, ports);
+  }
+
+  /** {@code kft up}. */
+  @Command(name = "up", description = "Start the local stack (Kafka, PostgreSQL, four services).")
+  static final class Up implements Callable<Integer> {
+    @picocli.CommandLine.Mixin PortOptions ports = new PortOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      Settings settings = Settings.load();
+      System.out.println("starting the local stack in " + settings.home());
+      stack(settings, ports.ports()).up();
+      System.out.println("stack is up; logs in " + settings.home().resolve("logs"));
+      return 0;
+    }
+  }
+
+  /** {@code kft down}. */
+  @Command(name = "down", description = "Stop the local stack.")
+  static final class Down implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      new LocalStack(Settings.load(), LocalStack.Ports.DEFAULT).down();
+      return 0;
+    }
+  }
+
+  /** {@code kft status}. */
+  @Command(name = "status", description = "Show which parts of the local stack run and are ready.")
+  static final class Status implements Callable<Integer> {
+    @picocli.CommandLine.Mixin PortOptions ports = new PortOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      new LocalStack(Settings.load(), ports.ports()).status().forEach(System.out::println);
+      return 0;
+    }
+  }
+}

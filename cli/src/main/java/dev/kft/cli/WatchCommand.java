@@ -1,0 +1,22 @@
+package dev.kft.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code kft watch JOB}: follows one job live to its end. */
+@Command(
+    name = "watch",
+    description =
+        "Follow a job: data, training progress, evaluations, outcome. Exit 0 when"
+            + " registered, 1 failed/rejected/cancelled, 3 not approved.")
+final class WatchCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "JOB")
+  String jobId;
+
+  @Override
+  public Integer call() throws Exception {
+    return new JobWatch(Settings.load(), jobId).follow();
+  }
+}

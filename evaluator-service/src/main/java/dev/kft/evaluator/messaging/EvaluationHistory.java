@@ -1,0 +1,31 @@
+package dev.kft.evaluator.messaging;
+
+import dev.kft.events.EvaluationEvent;
+import dev.kft.events.Topics;
+import dev.kft.messaging.TopicScan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one job's earlier events back from {@code kft.evaluations} (committed ones only, up to the
+ * current end), so an evaluator that restarts mid-job knows its best checkpoint and patience.
+ */
+final class EvaluationHistory {
+
+  private EvaluationHistory() {}
+
+  static List<EvaluationEvent> read(String bootstrapServers, String jobId, Duration timeout) {
+    List<EvaluationEvent> history = new ArrayList<>();
+    TopicScan.events(
+        bootstrapServers,
+        Topics.EVALUATIONS,
+        timeout,
+        (key, event) -> {
+          if (jobId.equals(key) && event instanceof EvaluationEvent e) {
+            history.add(e);
+          }
+        });
+    return history;
+  }
+}

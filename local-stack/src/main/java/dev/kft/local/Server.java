@@ -1,0 +1,52 @@
+package dev.kft.local;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs one server of the local stack in this process until it is told to stop (SIGTERM): {@code
+ * kafka PORT DIR} or {@code postgres PORT DIR}. Prints {@value #READY} and the address once the
+ * server answers, so the launcher can wait for that line.
+ */
+public final class Server {
+
+  /** The line printed when the server is ready. */
+  public static final String READY = "kft-local-ready";
+
+  private Server() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 3 || !(args[0].equals("kafka") || args[0].equals("postgres"))) {
+      System.err.println("usage: Server kafka|postgres PORT DIR");
+      System.exit(2);
+    }
+    int port = Integer.parseInt(args[1]);
+    Path dir = Path.of(args[2]).toAbsolutePath();
+    AutoCloseable server;
+    String address;
+    if (args[0].equals("kafka")) {
+      KafkaBroker broker = KafkaBroker.start(dir, port);
+      server = broker;
+      address = broker.bootstrapServers();
+    } else {
+      LocalPostgres postgres = LocalPostgres.start(dir, port, true);
+      server = postgres;
+      address = postgres.jdbcUrl();
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    System.err.println("stopping " + args[0] + " failed: " + e);
+                  }
+                  stopped.countDown();
+                }));
+    System.out.println(READY + " " + args[0] + " " + address);
+    System.out.flush();
+    stopped.await();
+  }
+}

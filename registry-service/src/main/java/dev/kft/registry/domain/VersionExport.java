@@ -1,0 +1,107 @@
+package dev.kft.registry.domain;
+
+import dev.kft.checkpoint.ModelSource;
+import dev.kft.io.Sha256;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Assembles a registered version's Hugging Face-layout directory from its checkpoint ({@code
+ * config.json} with the label maps, {@code model.safetensors}, tokenizer files, a {@code README.md}
+ * model card), checks the weights against the sha256 the trainer announced, and packs the directory
+ * into a reproducible zip archive (sorted entries, fixed timestamps) for download.
+ */
+public final class VersionExport {
+
+  /**
+   * The export.
+   *
+   * @param sha256 sha256 of {@code model.safetensors}
+   * @param sizeBytes bytes of {@code model.safetensors}
+   * @param archiveSha256 sha256 of the zip archive, sent with every download
+   */
+  public record Exported(
+      Path directory, String sha256, long sizeBytes, Path archive, String archiveSha256) {}
+
+  private static final FileTime EPOCH = FileTime.fromMillis(0);
+
+  private VersionExport() {}
+
+  /**
+   * Writes {@code target} (a directory) and {@code target.zip}.
+   *
+   * @throws IOException when a file is missing or the weights' sha256 is not {@code expectedSha256}
+   */
+  public static Exported write(Path checkpoint, Path target, String expectedSha256, String card)
+      throws IOException {
+    Path temp = target.resolveSibling(".tmp-" + target.getFileName());
+    deleteTree(temp);
+    Files.createDirectories(temp);
+    List<String> names = new ArrayList<>(List.of(ModelSource.CONFIG, ModelSource.WEIGHTS));
+    names.add(ModelSource.TOKENIZER);
+    names.addAll(ModelSource.TOKENIZER_EXTRAS);
+    for (String name : names) {
+      Path from = checkpoint.resolve(name);
+      boolean required = name.equals(ModelSource.CONFIG) || name.equals(ModelSource.WEIGHTS);
+      if (Files.isRegularFile(from)) {
+        Files.copy(from, temp.resolve(name));
+      } else if (required) {
+        throw new IOException("checkpoint " + checkpoint + " has no " + name);
+      }
+    }
+    Files.writeString(temp.resolve("README.md"), card, StandardCharsets.UTF_8);
+    Path weights = temp.resolve(ModelSource.WEIGHTS);
+    String sha256 = Sha256.file(weights);
+    if (!sha256.equals(expectedSha256)) {
+      throw new IOException(
+          "weights sha256 is " + sha256 + ", the checkpoint announced " + expectedSha256);
+    }
+    long size = Files.size(weights);
+    deleteTree(target);
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    Path archive = target.resolveSibling(target.getFileName() + ".zip");
+    zip(target, archive);
+    return new Exported(target, sha256, size, archive, Sha256.file(archive));
+  }
+
+  private static void zip(Path dir, Path archive) throws IOException {
+    Path temp = archive.resolveSibling(archive.getFileName() + ".tmp");
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      files = walk.filter(Files::isRegularFile).sorted().toList();
+    }
+    try (OutputStream out = Files.newOutputStream(temp);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      for (Path f : files) {
+        ZipEntry entry = new ZipEntry(dir.relativize(f).toString());
+        entry.setLastModifiedTime(EPOCH);
+        zip.putNextEntry(entry);
+        Files.copy(f, zip);
+        zip.closeEntry();
+      }
+    }
+    Files.move(temp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,250 @@
+package dev.kft.registry.persistence;
+
+import static dev.kft.registry.persistence.ModelRepository.update;
+import static dev.kft.registry.persistence.Sql.bind;
+import static dev.kft.registry.persistence.Sql.instant;
+import static dev.kft.registry.persistence.Sql.json;
+
+import dev.kft.events.CheckpointEvaluated;
+import dev.kft.events.Event;
+import dev.kft.events.JobAccepted;
+import dev.kft.events.JobFailed;
+import dev.kft.events.JobRejected;
+import dev.kft.events.TrainingProgress;
+import dev.kft.registry.domain.JobStatus;
+import dev.kft.registry.domain.TrackedJob;
+import dev.kft.registry.domain.TrackedJob.MetricPoint;
+import dev.kft.registry.domain.TrackedJob.TimelineEntry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Job tracking in PostgreSQL: status, timeline and metric history of every job. */
+@ApplicationScoped
+public class JobRepository {
+
+  private final DataSource db;
+
+  public JobRepository(DataSource db) {
+    this.db = db;
+  }
+
+  /**
+   * Adds {@code event} to its job's timeline, moves the job's status and keeps its figures, in one
+   * transaction.
+   *
+   * @return false when the event was recorded before (a redelivery), and nothing changed
+   */
+  public boolean record(Event event) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        int inserted =
+            update(
+                c,
+                "insert into job_event (event_id, job_id, type, occurred_at, payload)"
+                    + " values (?, ?, ?, ?, ?::jsonb) on conflict (event_id) do nothing",
+                event.eventId(),
+                event.jobId(),
+                event.getClass().getSimpleName(),
+                event.occurredAt(),
+                json(event));
+        if (inserted == 0) {
+          c.commit();
+          return false;
+        }
+        JobStatus current = lockJob(c, event.jobId(), event.occurredAt());
+        Optional<JobStatus> next = JobStatus.after(current, event);
+        if (next.isPresent()) {
+          setStatus(c, event.jobId(), next.get(), reasonOf(event));
+        }
+        if (event instanceof JobAccepted a) {
+          update(
+              c,
+              "update job set spec = ?::jsonb, model_name = ? where job_id = ?",
+              json(a.spec()),
+              a.spec().registry().modelName(),
+              a.jobId());
+        }
+        metrics(c, event);
+        c.commit();
+        return true;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+  }
+
+  /** Ends a job with a status the registry decided, unless it already ended. */
+  public void end(String jobId, JobStatus status, String reason) throws SQLException {
+    try (Connection c = db.getConnection()) {
+      c.setAutoCommit(false);
+      JobStatus current = lockJob(c, jobId, Instant.now());
+      if (current == null || !current.terminal()) {
+        setStatus(c, jobId, status, reason);
+      }
+      c.commit();
+    }
+  }
+
+  public List<TrackedJob> list(JobStatus status) throws SQLException {
+    String where = status == null ? "" : " where status = ?";
+    List<TrackedJob> jobs = new ArrayList<>();
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select * from job" + where + " order by created_at desc")) {
+      if (status != null) {
+        bind(s, status.name());
+      }
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          jobs.add(job(r, List.of(), List.of()));
+        }
+      }
+    }
+    return jobs;
+  }
+
+  public Optional<TrackedJob> get(String jobId) throws SQLException {
+    try (Connection c = db.getConnection();
+        PreparedStatement s = c.prepareStatement("select * from job where job_id = ?")) {
+      bind(s, jobId);
+      try (ResultSet r = s.executeQuery()) {
+        if (!r.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(job(r, timeline(c, jobId), metrics(c, jobId)));
+      }
+    }
+  }
+
+  private static TrackedJob job(ResultSet r, List<TimelineEntry> t, List<MetricPoint> m)
+      throws SQLException {
+    return new TrackedJob(
+        r.getString("job_id"),
+        JobStatus.valueOf(r.getString("status")),
+        r.getString("model_name"),
+        r.getString("reason"),
+        instant(r, "created_at"),
+        instant(r, "updated_at"),
+        t,
+        m);
+  }
+
+  /** Locks the job's row, creating it as SUBMITTED when this is its first event. */
+  private static JobStatus lockJob(Connection c, String jobId, Instant at) throws SQLException {
+    update(
+        c,
+        "insert into job (job_id, status, created_at, updated_at) values (?, 'SUBMITTED', ?, ?)"
+            + " on conflict (job_id) do nothing",
+        jobId,
+        at,
+        at);
+    try (PreparedStatement s =
+        c.prepareStatement("select status from job where job_id = ? for update")) {
+      bind(s, jobId);
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return JobStatus.valueOf(r.getString(1));
+      }
+    }
+  }
+
+  private static void setStatus(Connection c, String jobId, JobStatus status, String reason)
+      throws SQLException {
+    update(
+        c,
+        "update job set status = ?, reason = coalesce(?, reason), updated_at = ? where job_id = ?",
+        status.name(),
+        reason,
+        Instant.now(),
+        jobId);
+  }
+
+  private static String reasonOf(Event e) {
+    if (e instanceof JobFailed f) {
+      return f.service() + " failed at " + f.stage() + ": " + f.reason();
+    }
+    if (e instanceof JobRejected r) {
+      return r.reason();
+    }
+    return null;
+  }
+
+  private static void metrics(Connection c, Event event) throws SQLException {
+    Map<String, Double> figures = new LinkedHashMap<>();
+    String kind;
+    long step;
+    if (event instanceof TrainingProgress p) {
+      kind = "train";
+      step = p.step();
+      figures.put("loss", p.loss());
+      figures.put("learning_rate", p.learningRate());
+      figures.put("grad_norm", p.gradNorm());
+      figures.put("samples_per_second", p.samplesPerSecond());
+      figures.put("epoch", p.epoch());
+    } else if (event instanceof CheckpointEvaluated e) {
+      kind = "eval";
+      step = e.step();
+      figures.putAll(e.metrics());
+    } else {
+      return;
+    }
+    for (Map.Entry<String, Double> f : figures.entrySet()) {
+      if (Double.isFinite(f.getValue())) {
+        update(
+            c,
+            "insert into job_metric (job_id, kind, step, name, value) values (?, ?, ?, ?, ?)"
+                + " on conflict do nothing",
+            event.jobId(),
+            kind,
+            step,
+            f.getKey(),
+            f.getValue());
+      }
+    }
+  }
+
+  private static List<TimelineEntry> timeline(Connection c, String jobId) throws SQLException {
+    List<TimelineEntry> entries = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "select type, occurred_at, payload from job_event where job_id = ?"
+                + " and type <> 'TrainingProgress' order by occurred_at")) {
+      bind(s, jobId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          entries.add(
+              new TimelineEntry(r.getString(1), instant(r, "occurred_at"), Sql.tree(r, "payload")));
+        }
+      }
+    }
+    return entries;
+  }
+
+  private static List<MetricPoint> metrics(Connection c, String jobId) throws SQLException {
+    List<MetricPoint> points = new ArrayList<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "select kind, step, name, value from job_metric where job_id = ?"
+                + " order by kind desc, step, name")) {
+      bind(s, jobId);
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          points.add(new MetricPoint(r.getString(1), r.getLong(2), r.getString(3), r.getDouble(4)));
+        }
+      }
+    }
+    return points;
+  }
+}

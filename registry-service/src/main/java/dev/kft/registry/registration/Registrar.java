@@ -1,0 +1,172 @@
+package dev.kft.registry.registration;
+
+import dev.kft.events.AliasSet;
+import dev.kft.events.CheckpointSaved;
+import dev.kft.events.DatasetPrepared;
+import dev.kft.events.Event;
+import dev.kft.events.ModelCandidate;
+import dev.kft.events.ModelEvent;
+import dev.kft.events.ModelVersionRegistered;
+import dev.kft.events.TrainingFinished.Reason;
+import dev.kft.io.ConfinedPaths;
+import dev.kft.job.JobSpec;
+import dev.kft.json.Json;
+import dev.kft.registry.domain.ApprovalRule;
+import dev.kft.registry.domain.JobStatus;
+import dev.kft.registry.domain.ModelCard;
+import dev.kft.registry.domain.ModelVersion;
+import dev.kft.registry.domain.VersionExport;
+import dev.kft.registry.persistence.JobRepository;
+import dev.kft.registry.persistence.ModelRepository;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Turns a {@code ModelCandidate} into a model version: checks the job's approval rules, registers
+ * the version (numbered per model, one per job), exports it in Hugging Face layout with a model
+ * card, verifies its sha256, marks it {@code READY} and points the job's aliases at it. A candidate
+ * delivered again registers nothing new but finishes a registration a crash interrupted.
+ */
+public final class Registrar {
+
+  private static final Logger LOG = Logger.getLogger(Registrar.class);
+
+  private final ModelRepository models;
+  private final JobRepository jobs;
+  private final ConfinedPaths artifacts;
+  private final Path modelRoot;
+
+  public Registrar(
+      ModelRepository models, JobRepository jobs, ConfinedPaths artifacts, Path modelRoot) {
+    this.models = models;
+    this.jobs = jobs;
+    this.artifacts = artifacts;
+    this.modelRoot = modelRoot;
+  }
+
+  /** Handles one candidate; returns the facts to publish on {@code kft.models}. */
+  public List<ModelEvent> register(ModelCandidate candidate) throws SQLException {
+    boolean first = jobs.record(candidate);
+    Optional<ModelVersion> existing = models.byJob(candidate.jobId());
+    if (!first && (existing.isEmpty() || !existing.get().status().equals("PENDING_REGISTRATION"))) {
+      return List.of();
+    }
+    DatasetPrepared prepared;
+    Path checkpoint;
+    try {
+      checkpoint = artifacts.resolve(candidate.checkpointUri());
+      prepared =
+          Json.mapper()
+              .readValue(
+                  checkpoint.resolve(CheckpointSaved.DATASET_FILE).toFile(), DatasetPrepared.class);
+    } catch (IOException | RuntimeException e) {
+      jobs.end(candidate.jobId(), JobStatus.FAILED, "registry cannot read the candidate: " + e);
+      return List.of();
+    }
+    JobSpec spec = prepared.spec();
+    Map<String, Double> metrics = new LinkedHashMap<>(candidate.evalMetrics());
+    metrics.putAll(candidate.testMetrics());
+    List<String> failures = ApprovalRule.failures(spec.registry().approval(), metrics);
+    if (!failures.isEmpty()) {
+      jobs.end(
+          candidate.jobId(),
+          JobStatus.NOT_APPROVED,
+          "not approved: " + String.join("; ", failures));
+      return List.of();
+    }
+    ModelVersion version = models.register(newVersion(candidate, prepared, checkpoint));
+    return export(candidate, prepared, checkpoint, version);
+  }
+
+  private List<ModelEvent> export(
+      ModelCandidate candidate, DatasetPrepared prepared, Path checkpoint, ModelVersion version)
+      throws SQLException {
+    String name = version.name();
+    Path target = modelRoot.resolve(name).resolve(String.valueOf(version.version()));
+    VersionExport.Exported exported;
+    try {
+      exported =
+          VersionExport.write(
+              checkpoint,
+              target.toAbsolutePath(),
+              candidate.checkpointSha256(),
+              ModelCard.render(name, version.version(), candidate, prepared));
+    } catch (IOException | RuntimeException e) {
+      String message = "export failed: " + e.getMessage();
+      LOG.warnf("job %s: %s", candidate.jobId(), message);
+      models.failed(name, version.version(), message);
+      jobs.end(candidate.jobId(), JobStatus.FAILED, "registry " + message);
+      return List.of();
+    }
+    models.ready(
+        name,
+        version.version(),
+        exported.directory().toUri().toString(),
+        exported.archive().toUri().toString(),
+        exported.sha256(),
+        exported.sizeBytes(),
+        exported.archiveSha256());
+    jobs.end(
+        candidate.jobId(),
+        candidate.finished() == Reason.EARLY_STOPPED
+            ? JobStatus.EARLY_STOPPED
+            : JobStatus.COMPLETED,
+        null);
+    List<ModelEvent> events = new ArrayList<>();
+    events.add(
+        new ModelVersionRegistered(
+            Event.newId(),
+            candidate.jobId(),
+            Instant.now(),
+            name,
+            version.version(),
+            exported.directory().toUri().toString(),
+            exported.sha256(),
+            exported.sizeBytes()));
+    for (String alias : prepared.spec().registry().aliases()) {
+      Integer previous =
+          models.setAlias(name, alias, version.version(), "job " + candidate.jobId());
+      events.add(
+          new AliasSet(
+              Event.newId(),
+              candidate.jobId(),
+              Instant.now(),
+              name,
+              alias,
+              version.version(),
+              previous,
+              "job " + candidate.jobId()));
+    }
+    return events;
+  }
+
+  private static ModelRepository.NewVersion newVersion(
+      ModelCandidate c, DatasetPrepared prepared, Path checkpoint) {
+    JobSpec spec = prepared.spec();
+    Map<String, Object> lineage = new LinkedHashMap<>();
+    lineage.put("datasetPrepared", prepared);
+    lineage.put("candidate", c);
+    lineage.put("baseModel", spec.model().source());
+    lineage.put("checkpoint", checkpoint.toString());
+    return new ModelRepository.NewVersion(
+        spec.registry().modelName(),
+        spec.registry().description(),
+        spec.registry().tags(),
+        c.jobId(),
+        c.checkpointUri(),
+        spec.method().type(),
+        c.parameters(),
+        c.datasetSha256(),
+        c.evalMetrics(),
+        c.testMetrics(),
+        lineage);
+  }
+}

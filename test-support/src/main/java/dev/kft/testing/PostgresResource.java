@@ -1,0 +1,60 @@
+package dev.kft.testing;
+
+import dev.kft.local.LocalPostgres;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A Quarkus test resource that starts a real PostgreSQL ({@link LocalPostgres}) with throw-away
+ * data in the temporary directory and points the application's default datasource at it.
+ */
+public class PostgresResource implements QuarkusTestResourceLifecycleManager {
+
+  private LocalPostgres postgres;
+  private Path dir;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      dir = Files.createTempDirectory("kft-postgres-test-");
+      // as root the server runs as nobody, which must be able to enter this directory
+      dir.toFile().setExecutable(true, false);
+      postgres = LocalPostgres.start(dir.resolve("data"), 0, false);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not start PostgreSQL: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return Map.of(
+        "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
+        "quarkus.datasource.username", "postgres",
+        "quarkus.datasource.password", "",
+        "quarkus.datasource.devservices.enabled", "false");
+  }
+
+  @Override
+  public void stop() {
+    try {
+      if (postgres != null) {
+        postgres.close();
+      }
+      if (dir != null) {
+        try (Stream<Path> files = Files.walk(dir)) {
+          for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+            Files.deleteIfExists(p);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("could not stop PostgreSQL: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
