@@ -19,10 +19,14 @@ import dev.kft.messaging.TopicScan;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -49,10 +53,8 @@ final class JobWatch {
   private boolean progressShown;
   private ModelVersionRegistered registered;
   private TrainingProgress firstProgress;
-
-  JobWatch(Settings settings, String jobId) {
-    this(settings, jobId, Duration.ofHours(24));
-  }
+  private Instant nextRegistryCheck = Instant.MAX;
+  private final EventDeserializer events = new EventDeserializer();
 
   JobWatch(Settings settings, String jobId, Duration timeout) {
     this.settings = settings;
@@ -66,47 +68,73 @@ final class JobWatch {
 
   /** Prints the job's story until it ends; returns an exit code. */
   int follow() throws Exception {
-    EventDeserializer events = new EventDeserializer();
     Instant deadline = Instant.now().plus(timeout);
-    Instant nextRegistryCheck = Instant.MAX;
     try (KafkaConsumer<String, byte[]> consumer = TopicScan.consumer(settings.kafka(), Map.of())) {
-      List<TopicPartition> partitions =
-          List.of(Topics.JOB_EVENTS, Topics.EVALUATIONS, Topics.MODELS).stream()
-              .flatMap(t -> consumer.partitionsFor(t, Duration.ofSeconds(30)).stream())
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
+      Instant nextAssignment = Instant.MIN;
       while (Instant.now().isBefore(deadline)) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (!jobId.equals(r.key())) {
-            continue;
-          }
-          Event e;
-          try {
-            e = events.deserialize(r.topic(), r.value());
-          } catch (SerializationException ex) {
-            continue;
-          }
-          Integer end = show(e);
-          if (end != null) {
-            return end;
-          }
-          if (e instanceof ModelCandidate) {
-            nextRegistryCheck = Instant.now().plusSeconds(2);
-          }
+        if (Instant.now().isAfter(nextAssignment)) {
+          assignNew(consumer);
+          nextAssignment = Instant.now().plusSeconds(2);
         }
-        if (Instant.now().isAfter(nextRegistryCheck)) {
-          Integer end = registryVerdict();
-          if (end != null) {
-            return end;
-          }
+        if (consumer.assignment().isEmpty()) {
+          Thread.sleep(500);
+          continue;
+        }
+        Integer end = handle(consumer.poll(Duration.ofMillis(500)));
+        if (end == null && Instant.now().isAfter(nextRegistryCheck)) {
+          end = registryVerdict();
           nextRegistryCheck = Instant.now().plusSeconds(2);
+        }
+        if (end != null) {
+          return end;
         }
       }
     }
     line("gave up watching after " + timeout);
     return TIMED_OUT;
+  }
+
+  private Integer handle(Iterable<ConsumerRecord<String, byte[]>> records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
+      if (!jobId.equals(r.key())) {
+        continue;
+      }
+      Event e;
+      try {
+        e = events.deserialize(r.topic(), r.value());
+      } catch (SerializationException ex) {
+        continue;
+      }
+      Integer end = show(e);
+      if (end != null) {
+        return end;
+      }
+      if (e instanceof ModelCandidate) {
+        nextRegistryCheck = Instant.now().plusSeconds(2);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Adds the partitions of the watched topics that exist by now, read from their beginning: a topic
+   * appears when its first record is written, possibly after the watch began.
+   */
+  private static void assignNew(KafkaConsumer<String, byte[]> consumer) {
+    Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
+    List<TopicPartition> added = new ArrayList<>();
+    for (String topic : List.of(Topics.JOB_EVENTS, Topics.EVALUATIONS, Topics.MODELS)) {
+      for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(10))) {
+        TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+        if (assigned.add(tp)) {
+          added.add(tp);
+        }
+      }
+    }
+    if (!added.isEmpty()) {
+      consumer.assign(assigned);
+      consumer.seekToBeginning(added);
+    }
   }
 
   /** Asks the registry whether it turned the candidate down; the one outcome not on Kafka. */

@@ -1,5 +1,6 @@
 package dev.kft.cli;
 
+import dev.kft.events.Topics;
 import dev.kft.local.Server;
 import java.io.IOException;
 import java.io.Writer;
@@ -15,8 +16,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The local stack: one Apache Kafka broker and one PostgreSQL, each in a JVM process of their own,
@@ -58,6 +65,7 @@ final class LocalStack {
       }
       System.out.println("  " + part.name() + " up");
     }
+    createTopics();
     List<Part> services = new Services(settings, ports).parts(token);
     for (Part part : services) {
       if (running(part.name()).isEmpty()) {
@@ -106,6 +114,24 @@ final class LocalStack {
     return lines;
   }
 
+  /** Creates every kft topic up front, so that readers never wait for a producer to make one. */
+  private void createTopics() throws IOException, InterruptedException {
+    try (Admin admin =
+        Admin.create(
+            Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka()))) {
+      Set<String> existing = admin.listTopics().names().get();
+      List<NewTopic> missing =
+          Topics.ALL.stream()
+              .filter(t -> !existing.contains(t))
+              .map(t -> new NewTopic(t, 1, (short) 1))
+              .toList();
+      admin.createTopics(missing).all().get();
+    } catch (ExecutionException e) {
+      throw new IOException("could not create the kft topics: " + e.getCause().getMessage(), e);
+    }
+  }
+
   private List<Part> infrastructure() {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
@@ -139,7 +165,7 @@ final class LocalStack {
    * PostgreSQL refuses to run as root and then runs as {@code nobody}, which may not enter the
    * checkout; its data then lives under {@code /var/tmp}, one directory per checkout.
    */
-  private Path postgresData() {
+  Path postgresData() {
     if (!"root".equals(System.getProperty("user.name"))) {
       return settings.home().resolve("postgres");
     }

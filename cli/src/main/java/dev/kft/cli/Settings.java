@@ -12,7 +12,8 @@ import java.util.Properties;
  * KFT_REGISTRY} and {@code KFT_TOKEN} point the command at another stack instead.
  *
  * @param root the kft checkout (the current directory, or {@code KFT_ROOT})
- * @param home {@code <root>/.kft}: logs, process ids, artifacts, registry exports
+ * @param home {@code <root>/.kft} unless {@code KFT_HOME} says otherwise: logs, process ids,
+ *     artifacts, registry exports
  */
 public record Settings(Path root, Path home, String kafka, String registry, String token) {
 
@@ -20,8 +21,11 @@ public record Settings(Path root, Path home, String kafka, String registry, Stri
 
   /** Reads the settings of the current environment. */
   public static Settings load() {
-    Path root = Path.of(System.getenv().getOrDefault("KFT_ROOT", ".")).toAbsolutePath().normalize();
-    Path home = root.resolve(".kft");
+    Path root = Path.of(setting("kft.root", "KFT_ROOT", ".")).toAbsolutePath().normalize();
+    Path home =
+        Path.of(setting("kft.home", "KFT_HOME", root.resolve(".kft").toString()))
+            .toAbsolutePath()
+            .normalize();
     Properties stack = new Properties();
     Path file = home.resolve(FILE);
     if (Files.isRegularFile(file)) {
@@ -37,6 +41,12 @@ public record Settings(Path root, Path home, String kafka, String registry, Stri
         env("KFT_KAFKA", stack.getProperty("kafka", "127.0.0.1:9092")),
         env("KFT_REGISTRY", stack.getProperty("registry", "http://127.0.0.1:8084")),
         env("KFT_TOKEN", stack.getProperty("token")));
+  }
+
+  /** A system property, else an environment variable, else the fallback. */
+  private static String setting(String property, String variable, String fallback) {
+    String value = System.getProperty(property);
+    return value != null ? value : env(variable, fallback);
   }
 
   private static String env(String name, String fallback) {

@@ -11,6 +11,7 @@ import dev.kft.job.ValidatedSpec;
 import dev.kft.messaging.EventSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -41,6 +42,12 @@ final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--job-id", description = "the job id to use (default: a new UUID)")
   String jobId;
 
+  @Option(
+      names = "--timeout-minutes",
+      defaultValue = "1440",
+      description = "stop watching after this long (exit 4)")
+  long timeoutMinutes;
+
   @Override
   public Integer call() throws Exception {
     Settings settings = Settings.load();
@@ -62,7 +69,7 @@ final class SubmitCommand implements Callable<Integer> {
     String id = jobId != null ? jobId : UUID.randomUUID().toString();
     publish(settings.kafka(), new SubmitJob(Event.newId(), id, Instant.now(), tree, user()));
     System.out.println(id);
-    return watch ? new JobWatch(settings, id).follow() : 0;
+    return watch ? new JobWatch(settings, id, Duration.ofMinutes(timeoutMinutes)).follow() : 0;
   }
 
   static void publish(String kafka, SubmitJob submit) throws Exception {

@@ -1,7 +1,9 @@
 package dev.kft.cli;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kft watch JOB}: follows one job live to its end. */
@@ -15,8 +17,14 @@ final class WatchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "JOB")
   String jobId;
 
+  @Option(
+      names = "--timeout-minutes",
+      defaultValue = "1440",
+      description = "stop watching after this long (exit 4)")
+  long timeoutMinutes;
+
   @Override
   public Integer call() throws Exception {
-    return new JobWatch(Settings.load(), jobId).follow();
+    return new JobWatch(Settings.load(), jobId, Duration.ofMinutes(timeoutMinutes)).follow();
   }
 }

@@ -1,0 +1,293 @@
+package dev.kft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.events.CheckpointEvaluated;
+import dev.kft.events.CheckpointSaved;
+import dev.kft.events.DatasetPrepared;
+import dev.kft.events.Event;
+import dev.kft.events.JobAccepted;
+import dev.kft.events.JobFailed;
+import dev.kft.events.JobRejected;
+import dev.kft.events.ModelCandidate;
+import dev.kft.events.ModelVersionRegistered;
+import dev.kft.events.SubmitJob;
+import dev.kft.events.Topics;
+import dev.kft.events.TrainingFinished;
+import dev.kft.events.TrainingProgress;
+import dev.kft.events.TrainingStarted;
+import dev.kft.job.JobSpecs;
+import dev.kft.testing.KafkaTestClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The whole pipeline as users run it: the local stack (a real Kafka broker and PostgreSQL in
+ * processes of their own, the four packaged services as separate processes) driven by the kft
+ * command. Jobs use the real ChnSentiCorp data and tokenizer with a tiny model.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineE2ETest {
+
+  private static final Duration WAIT = Duration.ofMinutes(4);
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  private Path home;
+  private LocalStack stack;
+  private Settings settings;
+  private KafkaTestClient kafka;
+
+  @BeforeAll
+  void up() throws Exception {
+    home = Files.createTempDirectory("kft-e2e-");
+    System.setProperty("kft.root", ROOT.toString());
+    System.setProperty("kft.home", home.toString());
+    LocalStack.Ports ports =
+        new LocalStack.Ports(
+            freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+    assertTrue(
+        new Services(Settings.load(), ports).built(),
+        "the services must be packaged first: ./mvnw -B verify builds them before this module");
+    stack = new LocalStack(Settings.load(), ports);
+    stack.up();
+    settings = Settings.load();
+    kafka = new KafkaTestClient(settings.kafka());
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    if (stack != null) {
+      stack.down();
+      deleteTree(stack.postgresData().getParent());
+    }
+    deleteTree(home);
+    System.clearProperty("kft.root");
+    System.clearProperty("kft.home");
+  }
+
+  private Path spec(String name, String training, String registry) throws IOException {
+    Path file = home.resolve(name + ".yaml");
+    Files.writeString(
+        file,
+        """
+        model:
+          source: bert-base-chinese
+          init: random
+          config_overrides: {num_hidden_layers: 1, hidden_size: 32, num_attention_heads: 2,
+            intermediate_size: 64}
+          max_length: 32
+        dataset:
+          uri: %s
+          text_column: review
+          label_column: label
+        training: {per_device_train_batch_size: 32, per_device_eval_batch_size: 256,
+          learning_rate: 0.002, logging_steps: 5, eval_strategy: steps, %s}
+        registry: %s
+        """
+            .formatted("chnsenticorp/chnsenticorp_htl_all.csv", training, registry));
+    return file;
+  }
+
+  private record Run(int exit, String out) {}
+
+  private static Run kft(String... args) {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    try {
+      return new Run(Kft.run(args), buffer.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(saved);
+      System.out.print(buffer.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  private List<Event> events(String topic, String jobId, int count) {
+    return kafka.awaitEvents(topic, e -> e.jobId().equals(jobId), count, WAIT);
+  }
+
+  @Test
+  void aJobGoesFromSubmitToAReadyVersionAndTheCliServesIt() throws Exception {
+    String name = "e2e-" + UUID.randomUUID().toString().substring(0, 8);
+    Path spec =
+        spec(
+            "full",
+            "max_steps: 20, eval_steps: 10, save_steps: 10",
+            "{model_name: %s, approval: 'eval_accuracy >= 0.5', aliases: [staging]}"
+                .formatted(name));
+    Run submitted = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
+    assertEquals(0, submitted.exit(), submitted.out());
+    String jobId = submitted.out().lines().findFirst().orElseThrow();
+    for (String step :
+        List.of(
+            "accepted:",
+            "data:",
+            "training (full)",
+            "progress: step 20/20",
+            "eval step 20",
+            "candidate:",
+            "registered " + name + " v1")) {
+      assertTrue(submitted.out().contains(step), "watch shows " + step);
+    }
+
+    List<Event> story =
+        kafka.awaitEvents(
+            Topics.JOB_EVENTS,
+            e -> e.jobId().equals(jobId) && !(e instanceof TrainingProgress),
+            4,
+            WAIT);
+    assertInstanceOf(JobAccepted.class, story.get(0));
+    assertInstanceOf(DatasetPrepared.class, story.get(1));
+    assertInstanceOf(TrainingStarted.class, story.get(2));
+    TrainingFinished finished = assertInstanceOf(TrainingFinished.class, story.get(3));
+    assertEquals(TrainingFinished.Reason.COMPLETED, finished.reason());
+    assertEquals(
+        4,
+        events(Topics.JOB_EVENTS, jobId, 8).stream()
+            .filter(e -> e instanceof TrainingProgress)
+            .count(),
+        "a progress report every 5 of 20 steps");
+    assertEquals(
+        List.of(10L, 20L),
+        events(Topics.CHECKPOINTS, jobId, 2).stream()
+            .map(e -> ((CheckpointSaved) e).step())
+            .toList());
+    List<Event> evaluations = events(Topics.EVALUATIONS, jobId, 3);
+    assertInstanceOf(CheckpointEvaluated.class, evaluations.get(0));
+    ModelCandidate candidate = assertInstanceOf(ModelCandidate.class, evaluations.get(2));
+    assertTrue(
+        candidate.testMetrics().get("test_accuracy") > 0.5, candidate.testMetrics().toString());
+    assertInstanceOf(ModelVersionRegistered.class, events(Topics.MODELS, jobId, 1).get(0));
+
+    JsonNode version = new RegistryClient(settings).get("/api/models/" + name + "/versions/1");
+    assertEquals("READY", version.path("status").asText());
+    assertEquals(jobId, version.path("jobId").asText());
+
+    Run models = kft("models");
+    assertTrue(models.out().contains(name), models.out());
+    Run jobs = kft("job", jobId);
+    assertTrue(jobs.out().contains("COMPLETED"), jobs.out());
+    Path target = home.resolve("downloaded");
+    Run download = kft("download", name + "@staging", target.toString());
+    assertEquals(0, download.exit(), download.out());
+    for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
+      assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
+    }
+  }
+
+  @Test
+  void aJobWhoseMetricStopsImprovingIsStoppedEarlyAndStillRegistered() throws Exception {
+    String name = "e2e-early-" + UUID.randomUUID().toString().substring(0, 8);
+    // a learning rate too small to move the loss by the threshold: no evaluation counts as better
+    Path spec =
+        spec(
+            "early",
+            "learning_rate: 1.0e-9, max_steps: 400, eval_steps: 5, save_steps: 5,"
+                + " load_best_model_at_end: true, metric_for_best_model: loss,"
+                + " early_stopping_patience: 2, early_stopping_threshold: 0.01",
+            "{model_name: %s}".formatted(name));
+    Run submitted = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
+    assertEquals(0, submitted.exit(), submitted.out());
+    String jobId = submitted.out().lines().findFirst().orElseThrow();
+    TrainingFinished finished =
+        (TrainingFinished)
+            kafka
+                .awaitEvents(
+                    Topics.JOB_EVENTS,
+                    e -> e.jobId().equals(jobId) && e instanceof TrainingFinished,
+                    1,
+                    WAIT)
+                .get(0);
+    assertEquals(TrainingFinished.Reason.EARLY_STOPPED, finished.reason());
+    assertTrue(finished.step() < 400, "stopped at step " + finished.step());
+    JsonNode job = new RegistryClient(settings).get("/api/jobs/" + jobId);
+    assertEquals("EARLY_STOPPED", job.path("status").asText());
+  }
+
+  @Test
+  void rejectedAndFailedJobsEndWithReasonsAndTheStackKeepsServing() throws Exception {
+    String rejected = UUID.randomUUID().toString();
+    SubmitCommand.publish(
+        settings.kafka(),
+        new SubmitJob(
+            Event.newId(),
+            rejected,
+            Instant.now(),
+            JobSpecs.parse(
+                "{model: {source: bert-base-chinese}, dataset: {uri: x.csv},"
+                    + " training: {learning_rate: -1}, registry: {model_name: r}}"),
+            "e2e"));
+    JobRejected rejection =
+        (JobRejected)
+            kafka
+                .awaitEvents(
+                    Topics.JOB_EVENTS,
+                    e -> e.jobId().equals(rejected) && e instanceof JobRejected,
+                    1,
+                    WAIT)
+                .get(0);
+    assertTrue(rejection.toString().contains("training.learning_rate"), rejection.toString());
+
+    Path missing =
+        Files.writeString(
+            home.resolve("missing.yaml"),
+            Files.readString(spec("tmp", "max_steps: 5, eval_steps: 5", "{model_name: never}"))
+                .replace("chnsenticorp/chnsenticorp_htl_all.csv", "chnsenticorp/no-such-file.csv"));
+    Run submitted = kft("submit", missing.toString(), "--watch", "--timeout-minutes", "4");
+    assertEquals(JobWatch.FAILED, submitted.exit(), submitted.out());
+    assertTrue(submitted.out().contains("no-such-file.csv"), submitted.out());
+    String failedId = submitted.out().lines().findFirst().orElseThrow();
+    assertInstanceOf(
+        JobFailed.class,
+        kafka
+            .awaitEvents(
+                Topics.JOB_EVENTS,
+                e -> e.jobId().equals(failedId) && e instanceof JobFailed,
+                1,
+                WAIT)
+            .get(0));
+    for (String line : stack.status()) {
+      if (line.contains("http")) {
+        assertTrue(line.contains("ready"), line);
+      }
+    }
+    assertTrue(
+        stack.status().stream().filter(l -> l.endsWith(", ready")).count() == 4,
+        String.join("\n", stack.status()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
