@@ -10,6 +10,7 @@ import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.Inference;
 import dev.kft.nn.Losses;
 import dev.kft.nn.ModelInputs;
 import dev.kft.nn.NoGrad;
@@ -50,8 +51,18 @@ public final class ForwardBackwardBenchmark {
     List<Geometry> geometries =
         List.of(new Geometry("L2/H128", 2, 128), new Geometry("L4/H256", 4, 256));
     List<String> rows = new ArrayList<>();
+    List<String> evalRows = new ArrayList<>();
     for (Geometry g : geometries) {
       Timing djl = djlMillis(g);
+      double eval = evalMillis(g);
+      evalRows.add(
+          String.format(
+              Locale.ROOT,
+              "| %-8s | %8.1f | %8.1f | %5.2f× |",
+              g.name(),
+              1000.0 * BATCH / djl.total(),
+              1000.0 * BATCH / eval,
+              djl.total() / eval));
       double[] torch = torchMillis(python, script, g);
       rows.add(
           String.format(
@@ -79,6 +90,34 @@ public final class ForwardBackwardBenchmark {
         "|----------|-----------------------|-------:|-----------------------|"
             + "--------:|-------:|");
     rows.forEach(System.out::println);
+    System.out.println();
+    System.out.println(
+        "evaluation (the evaluator's no-grad Inference) against training (the step above),"
+            + " samples/s");
+    System.out.println("| model    | training | evaluation | ratio  |");
+    System.out.println("|----------|---------:|-----------:|-------:|");
+    evalRows.forEach(System.out::println);
+  }
+
+  /**
+   * Median milliseconds of evaluating one batch as the evaluator does: no gradients, no dropout.
+   */
+  private static double evalMillis(Geometry g) {
+    BertConfig config = config(g);
+    TokenizedBatch batch = batch();
+    double[] times = new double[STEPS];
+    try (NDManager manager = NDManager.newBaseManager();
+        BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager)) {
+      Inference inference = new Inference(model, BATCH);
+      for (int i = -WARMUP; i < STEPS; i++) {
+        long t0 = System.nanoTime();
+        inference.run(batch);
+        if (i >= 0) {
+          times[i] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+    }
+    return median(times);
   }
 
   private static BertConfig config(Geometry g) {

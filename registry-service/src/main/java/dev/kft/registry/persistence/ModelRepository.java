@@ -51,9 +51,9 @@ public class ModelRepository {
   }
 
   /**
-   * Creates the model when new and its next version as {@code PENDING_REGISTRATION}, in one
-   * transaction that locks the model's row, so concurrent candidates get distinct numbers; a job
-   * that already has a version gets that one back.
+   * Creates the model when new (or merges the job's tags into it) and its next version as {@code
+   * PENDING_REGISTRATION}, in one transaction that locks the model's row, so concurrent candidates
+   * get distinct numbers; a job that already has a version gets that one back.
    */
   public ModelVersion register(NewVersion v) throws SQLException {
     try (Connection c = db.getConnection()) {
@@ -63,10 +63,12 @@ public class ModelRepository {
         update(
             c,
             "insert into registered_model (name, description, tags, created_at, updated_at)"
-                + " values (?, ?, '{}'::jsonb, ?, ?) on conflict (name) do update set updated_at ="
-                + " excluded.updated_at",
+                + " values (?, ?, ?::jsonb, ?, ?) on conflict (name) do update set updated_at ="
+                + " excluded.updated_at, tags = registered_model.tags || excluded.tags,"
+                + " description = coalesce(excluded.description, registered_model.description)",
             v.name(),
             v.description(),
+            json(v.tags()),
             now,
             now);
         update(c, "select name from registered_model where name = ? for update", v.name());

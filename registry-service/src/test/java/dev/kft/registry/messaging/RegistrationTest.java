@@ -178,6 +178,11 @@ class RegistrationTest {
         ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) lineage.get("splits")).get("train")).get("offsets"))
             .get("fromOffset"));
     given().get("/api/models/{n}/versions", name).then().statusCode(200).body("size()", equalTo(1));
+    given()
+        .get("/api/models?tag=team=nlp&name=" + name)
+        .then()
+        .statusCode(200)
+        .body("name", equalTo(List.of(name)));
 
     Response download = given().get("/api/models/{n}/versions/1/archive", name);
     download.then().statusCode(200);
