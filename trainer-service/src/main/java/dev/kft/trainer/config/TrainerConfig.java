@@ -23,6 +23,19 @@ public interface TrainerConfig {
   @WithDefault("120s")
   Duration batchReadTimeout();
 
+  /**
+   * Where jobs train: {@code auto} (a GPU when DJL's PyTorch engine sees one, else the CPU), {@code
+   * cpu}, or {@code gpu} (a job fails with a clear reason when there is none).
+   */
+  @WithDefault("auto")
+  String device();
+
+  /**
+   * PyTorch intra-op threads (sets {@code ai.djl.pytorch.num_threads} before the engine loads); by
+   * default PyTorch's own choice, one per core.
+   */
+  Optional<Integer> threads();
+
   /** Where models named {@code hf://} come from. */
   Hub hub();
 

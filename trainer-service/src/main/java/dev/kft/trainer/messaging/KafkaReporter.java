@@ -29,6 +29,7 @@ final class KafkaReporter implements JobReporter {
   private final JobSpec spec;
   private final MeterRegistry registry;
   private long reportedSteps;
+  private final JobMeters meters;
   private TrainingStarted.ParameterCount parameters;
 
   KafkaReporter(EventPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
@@ -36,6 +37,7 @@ final class KafkaReporter implements JobReporter {
     this.jobId = jobId;
     this.spec = spec;
     this.registry = registry;
+    this.meters = new JobMeters(registry, jobId);
   }
 
   @Override
@@ -67,6 +69,7 @@ final class KafkaReporter implements JobReporter {
     registry.counter("kft.trainer.steps").increment(p.step() - reportedSteps);
     reportedSteps = p.step();
     registry.summary("kft.trainer.samples.per.second").record(p.samplesPerSecond());
+    meters.progress(p);
     publisher.publish(
         Topics.JOB_EVENTS,
         new TrainingProgress(
@@ -90,6 +93,7 @@ final class KafkaReporter implements JobReporter {
       double trainLoss,
       TrainingFinished.Reason finished) {
     registry.counter("kft.trainer.checkpoints").increment();
+    meters.checkpoint(saved.took());
     publisher.publish(
         Topics.CHECKPOINTS,
         new CheckpointSaved(
@@ -117,6 +121,7 @@ final class KafkaReporter implements JobReporter {
     registry
         .counter("kft.trainer.jobs", "outcome", reason.name().toLowerCase(java.util.Locale.ROOT))
         .increment();
+    meters.close();
     publisher.publish(
         Topics.JOB_EVENTS,
         new TrainingFinished(
@@ -133,6 +138,7 @@ final class KafkaReporter implements JobReporter {
   @Override
   public void failed(String reason, Long step) {
     registry.counter("kft.trainer.jobs", "outcome", "failed").increment();
+    meters.close();
     publisher.publish(
         Topics.JOB_EVENTS,
         new JobFailed(Event.newId(), jobId, Instant.now(), "trainer", "train", reason, step));

@@ -50,13 +50,17 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
       MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
     super("kft-trainer-jobs", servers, "kft-trainer");
-    this.job = new TrainingJob(loader, new CheckpointStore(config.artifactRoot()));
+    this.job = new TrainingJob(loader, new CheckpointStore(config.artifactRoot()), config.device());
     this.running = running;
     this.config = config;
     this.registry = registry;
   }
 
   void onStart(@Observes StartupEvent event) {
+    // must precede the first use of the engine, which reads it once
+    config
+        .threads()
+        .ifPresent(n -> System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n)));
     start();
   }
 
@@ -105,7 +109,7 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
                     p ->
                         BatchReplay.read(
                             bootstrapServers(), p, Split.TRAIN, config.batchReadTimeout()),
-                    running::stopReason,
+                    running,
                     reporter);
                 return null;
               },

@@ -15,12 +15,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /**
@@ -36,8 +37,11 @@ public final class CheckpointStore {
   static final String STATE = "trainer_state.json";
   private static final String PREFIX = "checkpoint-";
 
-  /** Where a checkpoint was written and the sha256 and size of its weights. */
-  public record Saved(Path directory, long step, String sha256, long sizeBytes) {}
+  /**
+   * Where a checkpoint was written, the sha256 and size of its weights, and how long writing it
+   * took (zero for one described again).
+   */
+  public record Saved(Path directory, long step, String sha256, long sizeBytes, Duration took) {}
 
   /**
    * Training state besides weights.
@@ -69,6 +73,7 @@ public final class CheckpointStore {
       State state,
       DatasetPrepared prepared)
       throws IOException {
+    long started = System.nanoTime();
     Path target = directory(state.jobId(), state.step());
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
     deleteTree(temp);
@@ -83,13 +88,19 @@ public final class CheckpointStore {
         .writeValue(temp.resolve(CheckpointSaved.DATASET_FILE).toFile(), prepared);
     deleteTree(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    return describe(target, state.step());
+    Saved saved = describe(target, state.step());
+    return new Saved(
+        target,
+        state.step(),
+        saved.sha256(),
+        saved.sizeBytes(),
+        Duration.ofNanos(System.nanoTime() - started));
   }
 
   /** The sha256 and size of an existing checkpoint's weights. */
   public Saved describe(Path checkpoint, long step) throws IOException {
     Path weights = checkpoint.resolve(ModelSource.WEIGHTS);
-    return new Saved(checkpoint, step, Sha256.file(weights), Files.size(weights));
+    return new Saved(checkpoint, step, Sha256.file(weights), Files.size(weights), Duration.ZERO);
   }
 
   /** The job's checkpoint with the highest step, if any. */
@@ -131,10 +142,10 @@ public final class CheckpointStore {
   }
 
   /**
-   * Deletes the oldest checkpoints beyond {@code keep}, never the latest nor those in {@code
-   * protectedSteps} (the best so far).
+   * Deletes the oldest checkpoints beyond {@code keep}, never the latest nor those {@code spare}
+   * says to keep (the best so far, those not evaluated yet).
    */
-  public void prune(String jobId, int keep, Set<Long> protectedSteps) throws IOException {
+  public void prune(String jobId, int keep, LongPredicate spare) throws IOException {
     List<Long> steps = steps(jobId);
     long latest = steps.isEmpty() ? -1 : steps.get(steps.size() - 1);
     int excess = steps.size() - keep;
@@ -142,7 +153,7 @@ public final class CheckpointStore {
       if (excess <= 0) {
         return;
       }
-      if (step != latest && !protectedSteps.contains(step)) {
+      if (step != latest && !spare.test(step)) {
         deleteTree(directory(jobId, step));
         excess--;
       }

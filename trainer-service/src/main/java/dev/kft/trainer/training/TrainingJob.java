@@ -1,5 +1,6 @@
 package dev.kft.trainer.training;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.kft.batch.TokenizedBatch;
@@ -27,27 +28,54 @@ public final class TrainingJob {
 
   private final ModelLoader loader;
   private final CheckpointStore store;
+  private final String device;
 
-  public TrainingJob(ModelLoader loader, CheckpointStore store) {
+  /**
+   * @param device {@code auto} (a GPU when DJL sees one, else the CPU), {@code cpu} or {@code gpu}
+   */
+  public TrainingJob(ModelLoader loader, CheckpointStore store, String device) {
     this.loader = loader;
     this.store = store;
+    if (!List.of("auto", "cpu", "gpu").contains(device)) {
+      throw new IllegalArgumentException(
+          "kft.trainer.device: must be auto, cpu or gpu, got '" + device + "'");
+    }
+    this.device = device;
+  }
+
+  /** The device jobs train on. */
+  static Device device(String setting) {
+    Engine engine = Engine.getInstance();
+    return switch (setting) {
+      case "cpu" -> Device.cpu();
+      case "gpu" -> {
+        if (engine.getGpuCount() == 0) {
+          throw new IllegalStateException(
+              "kft.trainer.device is gpu, but the PyTorch engine sees no GPU (CPU-only libtorch,"
+                  + " or no CUDA driver)");
+        }
+        yield Device.gpu();
+      }
+      default -> engine.defaultDevice();
+    };
   }
 
   /**
-   * Runs the job; {@code stop} says whether (and why) a stop was requested, or null.
+   * Runs the job; {@code control} says when to stop and which checkpoints to keep.
    *
    * @param batches reads a split's batches back from Kafka
    */
   public void run(
       DatasetPrepared prepared,
       Function<DatasetPrepared, List<TokenizedBatch>> batches,
-      java.util.function.Supplier<Reason> stop,
+      JobControl control,
       JobReporter reporter)
       throws Exception {
     JobSpec spec = prepared.spec();
     TrainingSpec t = spec.training();
     Optional<Path> latest = store.latest(prepared.jobId());
-    try (NDManager manager = NDManager.newBaseManager()) {
+    Device on = device(device);
+    try (NDManager manager = NDManager.newBaseManager(on)) {
       ModelSpec m = spec.model();
       String source = latest.map(Path::toString).orElse(m.source());
       ModelLoader.Loaded loaded =
@@ -79,7 +107,7 @@ public final class TrainingJob {
               trainable, model.parameters().values().stream().mapToLong(a -> a.size()).sum()),
           plan.totalSteps(),
           done,
-          Engine.getInstance().defaultDevice().toString());
+          on.toString());
       TrainingStep step =
           new TrainingStep(
               model,
@@ -89,7 +117,8 @@ public final class TrainingJob {
                   t.lrSchedulerType(), t.learningRate(), plan.warmupSteps(), plan.totalSteps()),
               t.maxGradNorm());
       Checkpoints checkpoints =
-          new Checkpoints(prepared, model, loaded.directory(), optimizer, reporter, latest, done);
+          new Checkpoints(
+              prepared, model, loaded.directory(), optimizer, reporter, latest, done, control);
       TrainingRun run =
           new TrainingRun(
               plan,
@@ -108,10 +137,10 @@ public final class TrainingJob {
                   checkpoints.save(s, epoch, loss, last ? Reason.COMPLETED : null);
                 }
               },
-              () -> stop.get() != null);
+              () -> control.stopRequested() != null);
       try {
         TrainingRun.Result result = run.run(done);
-        Reason reason = result.stopped() ? stop.get() : Reason.COMPLETED;
+        Reason reason = result.stopped() ? control.stopRequested() : Reason.COMPLETED;
         if (result.stopped()) {
           checkpoints.finish(result, reason);
         }
@@ -130,6 +159,7 @@ public final class TrainingJob {
     private final Path tokenizerDir;
     private final AdamW optimizer;
     private final JobReporter reporter;
+    private final JobControl control;
     private Path last;
     private long lastStep;
 
@@ -140,7 +170,9 @@ public final class TrainingJob {
         AdamW optimizer,
         JobReporter reporter,
         Optional<Path> latest,
-        long latestStep) {
+        long latestStep,
+        JobControl control) {
+      this.control = control;
       this.prepared = prepared;
       this.model = model;
       this.tokenizerDir = tokenizerDir;
@@ -161,6 +193,10 @@ public final class TrainingJob {
       last = saved.directory();
       lastStep = step;
       reporter.checkpointSaved(saved, epoch, loss, finished);
+      Integer limit = prepared.spec().training().saveTotalLimit();
+      if (limit != null) {
+        store.prune(prepared.jobId(), limit, control::keep);
+      }
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.kft.trainer.messaging;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kft.batch.BatchCodec;
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
+import dev.kft.events.CheckpointEvaluated;
 import dev.kft.events.CheckpointSaved;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.DatasetPrepared.OffsetRange;
@@ -50,7 +52,10 @@ class TrainingLoopTest {
 
   /** Publishes 12 batches of a learnable task (label 1 when token 2769 occurs) and the report. */
   private String prepare(String source, String training) {
-    String jobId = UUID.randomUUID().toString();
+    return prepare(UUID.randomUUID().toString(), source, training);
+  }
+
+  private String prepare(String jobId, String source, String training) {
     Random random = new Random(1);
     long from = -1;
     long until = -1;
@@ -178,7 +183,49 @@ class TrainingLoopTest {
     assertTrue(
         Files.isRegularFile(
             Path.of(URI.create(saved.get(2).uri())).resolve(CheckpointSaved.DATASET_FILE)));
-    given().get("/q/metrics").then().body(containsString("kft_trainer_checkpoints_total"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .body(containsString("kft_trainer_checkpoints_total"))
+        .body(containsString("kft_trainer_step_duration_seconds_count"))
+        .body(containsString("kft_trainer_checkpoint_duration_seconds_count"))
+        .body(containsString("kft_trainer_resident_memory_bytes"))
+        .body(not(containsString("kft_trainer_loss{job=\"" + jobId)));
+  }
+
+  @Test
+  void saveTotalLimitSparesTheBestAndTheUnevaluatedCheckpoints() throws Exception {
+    String jobId = UUID.randomUUID().toString();
+    for (long step : new long[] {24, 48}) {
+      kafka.publish(
+          Topics.EVALUATIONS,
+          new CheckpointEvaluated(
+              Event.newId(),
+              jobId,
+              Instant.now(),
+              step,
+              1,
+              "file:///x",
+              Map.of("eval_loss", 0.5),
+              null,
+              null,
+              step == 24,
+              1));
+    }
+    prepare(
+        jobId,
+        "bert-base-chinese",
+        "num_train_epochs: 6, save_strategy: steps, save_steps: 24, save_total_limit: 1");
+    assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    try (var dirs = Files.list(Path.of("target/artifacts", jobId))) {
+      assertEquals(
+          List.of("checkpoint-24", "checkpoint-72"),
+          dirs.map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith("checkpoint-"))
+              .sorted()
+              .toList(),
+          "48 was evaluated and not the best; 24 is the best, 72 the latest");
+    }
   }
 
   @Test
