@@ -98,6 +98,15 @@ final class LocalStack {
     }
   }
 
+  /** Kills a part at once, as a crash would (SIGKILL); {@link #up()} starts it again. */
+  void kill(String name) throws IOException, InterruptedException {
+    Optional<ProcessHandle> p = running(name);
+    if (p.isPresent()) {
+      p.get().destroyForcibly();
+      p.get().onExit().join();
+    }
+  }
+
   /** One line per part: running or not, and healthy or not. */
   List<String> status() throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.events.CheckpointEvaluated;
 import dev.kft.events.CheckpointSaved;
 import dev.kft.events.DatasetPrepared;
@@ -272,6 +273,73 @@ class PipelineE2ETest {
     assertTrue(
         stack.status().stream().filter(l -> l.endsWith(", ready")).count() == 4,
         String.join("\n", stack.status()));
+  }
+
+  @Test
+  void aTrainerKilledMidJobResumesByItselfToTheWeightsOfAnUninterruptedRun() throws Exception {
+    String training = "max_steps: 120, eval_steps: 20, save_steps: 20, logging_steps: 5";
+    Path spec = spec("resume", training, "{model_name: e2e-resume}");
+    String whole = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4").out();
+    String wholeId = whole.lines().findFirst().orElseThrow();
+    CheckpointSaved wholeLast = lastCheckpoint(wholeId);
+
+    String interruptedId = UUID.randomUUID().toString();
+    SubmitCommand.publish(
+        settings.kafka(),
+        new SubmitJob(Event.newId(), interruptedId, Instant.now(), JobSpecs.read(spec), "e2e"));
+    kafka.awaitEvents(Topics.CHECKPOINTS, e -> e.jobId().equals(interruptedId), 1, WAIT);
+    stack.kill("trainer");
+    stack.up();
+    CheckpointSaved resumedLast = lastCheckpoint(interruptedId);
+    TrainingStarted resumed =
+        (TrainingStarted)
+            kafka
+                .awaitEvents(
+                    Topics.JOB_EVENTS,
+                    e -> e.jobId().equals(interruptedId) && e instanceof TrainingStarted,
+                    2,
+                    WAIT)
+                .get(1);
+    assertTrue(
+        resumed.resumedFromStep() >= 20 && resumed.resumedFromStep() < 120,
+        "resumed mid-run, from step " + resumed.resumedFromStep());
+    assertEquals(120, resumedLast.step());
+    double maxDelta = maxDifference(wholeLast, resumedLast);
+    System.out.println(
+        "kill -9 at step >= 20, resumed from step "
+            + resumed.resumedFromStep()
+            + ": max |delta w| vs uninterrupted = "
+            + maxDelta);
+    assertTrue(maxDelta <= 1e-5, "max |delta w| " + maxDelta);
+  }
+
+  private CheckpointSaved lastCheckpoint(String jobId) {
+    return (CheckpointSaved)
+        kafka
+            .awaitEvents(
+                Topics.CHECKPOINTS,
+                e -> e.jobId().equals(jobId) && ((CheckpointSaved) e).last(),
+                1,
+                WAIT)
+            .get(0);
+  }
+
+  private static double maxDifference(CheckpointSaved a, CheckpointSaved b) throws IOException {
+    Path fa = Path.of(java.net.URI.create(a.uri())).resolve("model.safetensors");
+    Path fb = Path.of(java.net.URI.create(b.uri())).resolve("model.safetensors");
+    double max = 0;
+    try (SafeTensorsReader ra = SafeTensorsReader.open(fa);
+        SafeTensorsReader rb = SafeTensorsReader.open(fb)) {
+      assertEquals(ra.entries().keySet(), rb.entries().keySet());
+      for (String name : ra.entries().keySet()) {
+        float[] va = ra.read(name).values();
+        float[] vb = rb.read(name).values();
+        for (int i = 0; i < va.length; i++) {
+          max = Math.max(max, Math.abs(va[i] - vb[i]));
+        }
+      }
+    }
+    return max;
   }
 
   private static int freePort() throws IOException {
