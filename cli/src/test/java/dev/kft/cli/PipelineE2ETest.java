@@ -20,6 +20,7 @@ import dev.kft.events.Topics;
 import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
+import dev.kft.io.FileTrees;
 import dev.kft.job.JobSpecs;
 import dev.kft.testing.KafkaTestClient;
 import java.io.ByteArrayOutputStream;
@@ -31,10 +32,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,9 +76,9 @@ class PipelineE2ETest {
   void down() throws Exception {
     if (stack != null) {
       stack.down();
-      deleteTree(stack.postgresData().getParent());
+      FileTrees.delete(stack.postgresData().getParent());
     }
-    deleteTree(home);
+    FileTrees.delete(home);
     System.clearProperty("kft.root");
     System.clearProperty("kft.home");
   }
@@ -345,17 +344,6 @@ class PipelineE2ETest {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

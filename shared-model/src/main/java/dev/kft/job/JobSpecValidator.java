@@ -12,12 +12,6 @@ import java.util.regex.Pattern;
  */
 final class JobSpecValidator {
 
-  /** A registry approval rule: metric, comparison, number. */
-  static final Pattern RULE =
-      Pattern.compile(
-          "^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(>=|<=|>|<|==)\\s*"
-              + "([-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?)\\s*$");
-
   static final Pattern MODEL_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
   static final Pattern ALIAS = Pattern.compile("^[a-z][a-z0-9_-]{0,63}$");
   static final Pattern HF_SOURCE =
@@ -153,7 +147,7 @@ final class JobSpecValidator {
   }
 
   private static void checkRule(SpecNode registry, String key, String rule) {
-    if (!RULE.matcher(rule).matches()) {
+    if (!RegistrySpec.APPROVAL_RULE.matcher(rule).matches()) {
       registry.problem(
           key,
           "must be 'metric op number' with op one of >=, <=, >, <, == (e.g. 'eval_f1 >= 0.85'), "

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The {@code registry} section: under which name the result is registered, and when.
@@ -25,6 +26,12 @@ public record RegistrySpec(
     @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> approval,
     Map<String, String> tags,
     List<String> aliases) {
+
+  /** An approval rule: groups 1 metric, 2 comparison ({@code >= <= > < ==}), 3 number. */
+  public static final Pattern APPROVAL_RULE =
+      Pattern.compile(
+          "^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(>=|<=|>|<|==)\\s*"
+              + "([-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?)\\s*$");
 
   public RegistrySpec {
     approval = approval != null ? List.copyOf(approval) : List.of();

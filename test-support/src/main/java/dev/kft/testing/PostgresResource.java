@@ -1,13 +1,12 @@
 package dev.kft.testing;
 
+import dev.kft.io.FileTrees;
 import dev.kft.local.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * A Quarkus test resource that starts a real PostgreSQL ({@link LocalPostgres}) with throw-away
@@ -45,11 +44,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
         postgres.close();
       }
       if (dir != null) {
-        try (Stream<Path> files = Files.walk(dir)) {
-          for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-            Files.deleteIfExists(p);
-          }
-        }
+        FileTrees.delete(dir);
       }
     } catch (IOException e) {
       throw new IllegalStateException("could not stop PostgreSQL: " + e.getMessage(), e);

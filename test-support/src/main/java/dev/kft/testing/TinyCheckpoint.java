@@ -1,11 +1,10 @@
 package dev.kft.testing;
 
 import ai.djl.ndarray.NDManager;
+import dev.kft.checkpoint.CheckpointDataset;
 import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.TensorData;
-import dev.kft.events.CheckpointSaved;
 import dev.kft.events.DatasetPrepared;
-import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
@@ -62,6 +61,6 @@ public final class TinyCheckpoint {
         BertClassifier model = BertClassifier.create(config, weights, manager)) {
       ModelExport.write(model, modelDir, dir);
     }
-    Json.mapper().writeValue(dir.resolve(CheckpointSaved.DATASET_FILE).toFile(), prepared);
+    CheckpointDataset.write(dir, prepared);
   }
 }

@@ -57,15 +57,6 @@ public final class JobEvaluator {
     this.source = source;
   }
 
-  /** The job's dataset report that the trainer stored in the checkpoint. */
-  public static DatasetPrepared datasetOf(Path checkpoint) throws IOException {
-    Path file = checkpoint.resolve(CheckpointSaved.DATASET_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IOException("checkpoint " + checkpoint + " has no " + CheckpointSaved.DATASET_FILE);
-    }
-    return Json.mapper().readValue(file.toFile(), DatasetPrepared.class);
-  }
-
   /** Handles {@code saved}, stored at {@code checkpoint}, and updates {@code state}. */
   public Outcome review(
       CheckpointSaved saved, Path checkpoint, DatasetPrepared prepared, JobState state)

@@ -1,5 +1,6 @@
 package dev.kft.evaluator.messaging;
 
+import dev.kft.checkpoint.CheckpointDataset;
 import dev.kft.checkpoint.ModelLoader;
 import dev.kft.evaluator.config.EvaluatorConfig;
 import dev.kft.evaluator.domain.JobEvaluator;
@@ -134,7 +135,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
     }
     long started = System.nanoTime();
     Path checkpoint = artifacts.resolve(saved.uri());
-    DatasetPrepared prepared = JobEvaluator.datasetOf(checkpoint);
+    DatasetPrepared prepared = CheckpointDataset.read(checkpoint);
     JobState state =
         jobs.computeIfAbsent(
             saved.jobId(),

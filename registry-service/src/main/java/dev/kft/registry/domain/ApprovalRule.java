@@ -1,12 +1,12 @@
 package dev.kft.registry.domain;
 
+import dev.kft.job.RegistrySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One rule of a job's {@code registry.approval}, such as {@code eval_f1 >= 0.85}: a metric of the
@@ -15,14 +15,9 @@ import java.util.regex.Pattern;
  */
 public record ApprovalRule(String metric, String op, double threshold) {
 
-  private static final Pattern RULE =
-      Pattern.compile(
-          "^\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*(>=|<=|>|<|==)\\s*"
-              + "([-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d+)?)\\s*$");
-
   /** Parses a rule; the job spec validator has already checked its form. */
   public static ApprovalRule parse(String rule) {
-    Matcher m = RULE.matcher(rule);
+    Matcher m = RegistrySpec.APPROVAL_RULE.matcher(rule);
     if (!m.matches()) {
       throw new IllegalArgumentException("registry.approval: cannot read rule '" + rule + "'");
     }

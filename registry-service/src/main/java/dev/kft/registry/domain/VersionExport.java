@@ -1,6 +1,7 @@
 package dev.kft.registry.domain;
 
 import dev.kft.checkpoint.ModelSource;
+import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -46,7 +46,7 @@ public final class VersionExport {
   public static Exported write(Path checkpoint, Path target, String expectedSha256, String card)
       throws IOException {
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
-    deleteTree(temp);
+    FileTrees.delete(temp);
     Files.createDirectories(temp);
     List<String> names = new ArrayList<>(List.of(ModelSource.CONFIG, ModelSource.WEIGHTS));
     names.add(ModelSource.TOKENIZER);
@@ -68,7 +68,7 @@ public final class VersionExport {
           "weights sha256 is " + sha256 + ", the checkpoint announced " + expectedSha256);
     }
     long size = Files.size(weights);
-    deleteTree(target);
+    FileTrees.delete(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     Path archive = target.resolveSibling(target.getFileName() + ".zip");
     zip(target, archive);
@@ -92,16 +92,5 @@ public final class VersionExport {
       }
     }
     Files.move(temp, archive, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +72,7 @@ public class ModelRepository {
             json(v.tags()),
             now,
             now);
-        update(c, "select name from registered_model where name = ? for update", v.name());
+        lockModel(c, v.name());
         Optional<ModelVersion> existing = byJob(c, v.jobId());
         if (existing.isPresent()) {
           c.commit();
@@ -172,6 +173,14 @@ public class ModelRepository {
       args.add(tagKey);
       args.add(tagValue);
     }
+    return models(where.toString(), args);
+  }
+
+  public Optional<RegisteredModel> model(String name) throws SQLException {
+    return models(" where m.name = ?", List.of(name)).stream().findFirst();
+  }
+
+  private List<RegisteredModel> models(String where, List<Object> args) throws SQLException {
     List<RegisteredModel> models = new ArrayList<>();
     try (Connection c = db.getConnection();
         PreparedStatement s =
@@ -197,10 +206,6 @@ public class ModelRepository {
       }
     }
     return models;
-  }
-
-  public Optional<RegisteredModel> model(String name) throws SQLException {
-    return models(null, null, null).stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
   /**
@@ -303,9 +308,14 @@ public class ModelRepository {
     try (PreparedStatement s =
         c.prepareStatement("select " + VERSION_COLUMNS + " from model_version v " + where)) {
       bind(s, args);
+      Map<String, Map<String, Integer>> aliasesByModel = new HashMap<>();
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
-          found.add(VersionRows.version(r, aliases(c, r.getString("name"))));
+          String name = r.getString("name");
+          if (!aliasesByModel.containsKey(name)) {
+            aliasesByModel.put(name, aliases(c, name));
+          }
+          found.add(VersionRows.version(r, aliasesByModel.get(name)));
         }
       }
     }
@@ -361,11 +371,16 @@ public class ModelRepository {
   static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement s = c.prepareStatement(sql)) {
       bind(s, args);
-      if (sql.startsWith("select")) {
-        s.executeQuery().close();
-        return 0;
-      }
       return s.executeUpdate();
+    }
+  }
+
+  /** Locks the model's row until the transaction ends, so version numbers are taken in turn. */
+  private static void lockModel(Connection c, String name) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement("select name from registered_model where name = ? for update")) {
+      bind(s, name);
+      s.executeQuery().close();
     }
   }
 }

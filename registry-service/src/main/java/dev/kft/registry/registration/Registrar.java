@@ -1,7 +1,7 @@
 package dev.kft.registry.registration;
 
+import dev.kft.checkpoint.CheckpointDataset;
 import dev.kft.events.AliasSet;
-import dev.kft.events.CheckpointSaved;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Event;
 import dev.kft.events.ModelCandidate;
@@ -10,7 +10,6 @@ import dev.kft.events.ModelVersionRegistered;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
-import dev.kft.json.Json;
 import dev.kft.registry.domain.ApprovalRule;
 import dev.kft.registry.domain.JobStatus;
 import dev.kft.registry.domain.ModelCard;
@@ -63,10 +62,7 @@ public final class Registrar {
     Path checkpoint;
     try {
       checkpoint = artifacts.resolve(candidate.checkpointUri());
-      prepared =
-          Json.mapper()
-              .readValue(
-                  checkpoint.resolve(CheckpointSaved.DATASET_FILE).toFile(), DatasetPrepared.class);
+      prepared = CheckpointDataset.read(checkpoint);
     } catch (IOException | RuntimeException e) {
       jobs.end(candidate.jobId(), JobStatus.FAILED, "registry cannot read the candidate: " + e);
       return List.of();

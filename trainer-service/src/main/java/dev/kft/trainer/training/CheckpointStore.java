@@ -1,13 +1,14 @@
 package dev.kft.trainer.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.kft.checkpoint.CheckpointDataset;
 import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
-import dev.kft.events.CheckpointSaved;
 import dev.kft.events.DatasetPrepared;
+import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,17 +76,15 @@ public final class CheckpointStore {
     long started = System.nanoTime();
     Path target = directory(state.jobId(), state.step());
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
-    deleteTree(temp);
+    FileTrees.delete(temp);
     ModelExport.write(model, tokenizerDir, temp);
     Map<String, TensorData> moments = new LinkedHashMap<>();
     optimizer.firstMoments().forEach((n, a) -> moments.put("exp_avg." + n, data(a)));
     optimizer.secondMoments().forEach((n, a) -> moments.put("exp_avg_sq." + n, data(a)));
     SafeTensorsWriter.write(temp.resolve(OPTIMIZER), moments, Map.of("format", "pt"));
     Json.mapper().writerWithDefaultPrettyPrinter().writeValue(temp.resolve(STATE).toFile(), state);
-    Json.mapper()
-        .writerWithDefaultPrettyPrinter()
-        .writeValue(temp.resolve(CheckpointSaved.DATASET_FILE).toFile(), prepared);
-    deleteTree(target);
+    CheckpointDataset.write(temp, prepared);
+    FileTrees.delete(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
     Saved saved = describe(target, state.step());
     return new Saved(
@@ -154,7 +152,7 @@ public final class CheckpointStore {
         return;
       }
       if (step != latest && !spare.test(step)) {
-        deleteTree(directory(jobId, step));
+        FileTrees.delete(directory(jobId, step));
         excess--;
       }
     }
@@ -162,16 +160,5 @@ public final class CheckpointStore {
 
   private static TensorData data(NDArray a) {
     return new TensorData(a.getShape().getShape(), a.toFloatArray());
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
