@@ -1,6 +1,8 @@
 package dev.kft.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -15,6 +17,7 @@ import dev.kft.checkpoint.WeightCheck;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -34,6 +37,7 @@ public final class BertClassifier implements AutoCloseable {
   private final BertConfig config;
   private final NDManager manager;
   private final Map<String, NDArray> parameters;
+  private ModelExtension extension = new ModelExtension() {};
 
   private BertClassifier(BertConfig config, NDManager manager, Map<String, NDArray> parameters) {
     this.config = config;
@@ -71,7 +75,29 @@ public final class BertClassifier implements AutoCloseable {
     return manager;
   }
 
-  /** Parameters by Hugging Face name, in {@code state_dict} order. */
+  /**
+   * Adds a method's tensors to the model (they live in its manager and join {@link #parameters()})
+   * and lets the extension {@code bind} builds from them act in every later forward pass.
+   *
+   * @throws IllegalArgumentException when a tensor's name is already a parameter
+   */
+  public void extend(
+      Map<String, TensorData> tensors, Function<Map<String, NDArray>, ModelExtension> bind) {
+    Map<String, NDArray> added = new LinkedHashMap<>();
+    tensors.forEach(
+        (name, t) -> {
+          if (parameters.containsKey(name)) {
+            throw new IllegalArgumentException("parameter " + name + " already exists");
+          }
+          NDArray array = manager.create(t.values(), new Shape(t.shape()));
+          array.setName(name);
+          added.put(name, array);
+        });
+    parameters.putAll(added);
+    extension = bind.apply(Collections.unmodifiableMap(added));
+  }
+
+  /** Parameters by Hugging Face name, in {@code state_dict} order, then any extension's. */
   public Map<String, NDArray> parameters() {
     return Collections.unmodifiableMap(parameters);
   }
@@ -94,32 +120,76 @@ public final class BertClassifier implements AutoCloseable {
 
   /** Copies every parameter into Java memory, for checkpoints and export. */
   public Map<String, TensorData> toTensors() {
+    return toTensors(name -> true);
+  }
+
+  /** Copies the parameters {@code which} accepts into Java memory. */
+  public Map<String, TensorData> toTensors(Predicate<String> which) {
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     parameters.forEach(
-        (name, array) ->
-            tensors.put(name, new TensorData(array.getShape().getShape(), array.toFloatArray())));
+        (name, array) -> {
+          if (which.test(name)) {
+            tensors.put(name, new TensorData(array.getShape().getShape(), array.toFloatArray()));
+          }
+        });
     return tensors;
   }
 
   /** Runs the model. With {@code training}, dropout is applied (from the engine's seeded RNG). */
   public Output forward(ModelInputs in, boolean training) {
     NDManager step = in.inputIds().getManager();
-    NDArray hidden = embeddings(in, training);
+    NDArray prompt = extension.prompt();
+    if (prompt != null) {
+      in = withPrompt(in, prompt);
+    }
+    NDArray hidden = embeddings(in, prompt, training);
     NDArray mask = attentionBias(step, in.attentionMask());
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       hidden = layer(BertLayout.layer(i), hidden, mask, step, training);
     }
     NDArray first = hidden.get(":, 0, :");
-    NDArray pooled = dense(first, BertLayout.POOLER).tanh();
-    NDArray logits = dense(dropout(pooled, config.headDropout(), training), BertLayout.CLASSIFIER);
+    NDArray pooled = dense(first, BertLayout.POOLER, training).tanh();
+    NDArray logits =
+        dense(dropout(pooled, config.headDropout(), training), BertLayout.CLASSIFIER, training);
     return new Output(logits, hidden);
   }
 
-  private NDArray embeddings(ModelInputs in, boolean training) {
+  /**
+   * The inputs with the extension's prompt in front, as PEFT's prompt tuning feeds an encoder: the
+   * virtual tokens' embeddings come first, are attended to, and have token type 0; positions count
+   * from the first virtual token.
+   */
+  private ModelInputs withPrompt(ModelInputs in, NDArray prompt) {
     NDManager step = in.inputIds().getManager();
-    NDArray positions = step.arange(0L, in.sequenceLength(), 1L, DataType.INT64).reshape(1, -1);
+    long batch = in.batchSize();
+    Shape prefix = new Shape(batch, prompt.getShape().get(0));
+    return new ModelInputs(
+        in.inputIds(),
+        NDArrays.concat(
+            new NDList(step.ones(prefix, in.attentionMask().getDataType()), in.attentionMask()), 1),
+        NDArrays.concat(
+            new NDList(step.zeros(prefix, in.tokenTypeIds().getDataType()), in.tokenTypeIds()), 1));
+  }
+
+  /**
+   * Word, position and token type embeddings, normalised; with a prompt (whose token types and mask
+   * {@code in} already covers), its embeddings stand before the words'.
+   */
+  private NDArray embeddings(ModelInputs in, NDArray prompt, boolean training) {
+    NDManager step = in.inputIds().getManager();
+    NDArray words = lookup(in.inputIds(), BertLayout.WORD_EMBEDDINGS);
+    long total = in.sequenceLength();
+    if (prompt != null) {
+      long tokens = prompt.getShape().get(0);
+      // starts from an activation so that the per-step manager owns the broadcast prompt
+      NDArray prompts =
+          step.zeros(new Shape(in.batchSize(), tokens, config.hiddenSize())).add(prompt);
+      words = NDArrays.concat(new NDList(prompts, words), 1);
+      total += tokens;
+    }
+    NDArray positions = step.arange(0L, total, 1L, DataType.INT64).reshape(1, -1);
     NDArray sum =
-        lookup(in.inputIds(), BertLayout.WORD_EMBEDDINGS)
+        words
             .add(lookup(positions, BertLayout.POSITION_EMBEDDINGS))
             .add(lookup(in.tokenTypeIds(), BertLayout.TOKEN_TYPE_EMBEDDINGS));
     return dropout(norm(sum, BertLayout.EMBEDDINGS_NORM), config.hiddenDropoutProb(), training);
@@ -129,21 +199,24 @@ public final class BertClassifier implements AutoCloseable {
     NDArray context = selfAttention(prefix + ".attention.self", x, mask, step, training);
     NDArray attended =
         dropout(
-            dense(context, prefix + ".attention.output.dense"),
+            dense(context, prefix + ".attention.output.dense", training),
             config.hiddenDropoutProb(),
             training);
+    attended = extension.sublayer(prefix + ".attention.output", attended, training);
     NDArray h = norm(attended.add(x), prefix + ".attention.output.LayerNorm");
-    NDArray inner = activation(dense(h, prefix + ".intermediate.dense"));
+    NDArray inner = activation(dense(h, prefix + ".intermediate.dense", training));
     NDArray out =
-        dropout(dense(inner, prefix + ".output.dense"), config.hiddenDropoutProb(), training);
+        dropout(
+            dense(inner, prefix + ".output.dense", training), config.hiddenDropoutProb(), training);
+    out = extension.sublayer(prefix + ".output", out, training);
     return norm(out.add(h), prefix + ".output.LayerNorm");
   }
 
   private NDArray selfAttention(
       String prefix, NDArray x, NDArray mask, NDManager step, boolean training) {
-    NDArray q = splitHeads(dense(x, prefix + ".query"));
-    NDArray k = splitHeads(dense(x, prefix + ".key"));
-    NDArray v = splitHeads(dense(x, prefix + ".value"));
+    NDArray q = splitHeads(dense(x, prefix + ".query", training));
+    NDArray k = splitHeads(dense(x, prefix + ".key", training));
+    NDArray v = splitHeads(dense(x, prefix + ".value", training));
     NDArray scale = step.create((float) (1.0 / Math.sqrt(config.headSize())));
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
     NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
@@ -168,9 +241,11 @@ public final class BertClassifier implements AutoCloseable {
         .reshape(s.get(0), 1, 1, s.get(1));
   }
 
-  private NDArray dense(NDArray x, String module) {
-    return Linear.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias"))
-        .singletonOrThrow();
+  private NDArray dense(NDArray x, String module, boolean training) {
+    NDArray out =
+        Linear.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias"))
+            .singletonOrThrow();
+    return extension.linear(module, x, out, training);
   }
 
   private NDArray norm(NDArray x, String module) {

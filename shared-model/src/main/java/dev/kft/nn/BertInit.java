@@ -44,7 +44,7 @@ public final class BertInit {
   }
 
   /** A standard normal sample (Marsaglia's polar method). */
-  private static double gaussian(SplittableRandom random) {
+  public static double gaussian(SplittableRandom random) {
     double u;
     double v;
     double s;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * weights (written by us, read by an independent numpy reader in strict state-dict loading) give
  * the same logits and last hidden states as a PyTorch reference forward pass.
  */
-class BertParityTest {
+public class BertParityTest {
 
   @TempDir Path dir;
 
@@ -60,7 +60,7 @@ class BertParityTest {
     assertTrue(maxAbs(logits) > 0.1, "logits are not trivially small");
   }
 
-  static String inputsJson(TokenizedBatch b) throws Exception {
+  public static String inputsJson(TokenizedBatch b) throws Exception {
     int[][] ids = new int[b.rows()][b.sequenceLength()];
     int[][] mask = new int[b.rows()][b.sequenceLength()];
     int[][] types = new int[b.rows()][b.sequenceLength()];
@@ -77,7 +77,7 @@ class BertParityTest {
             Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types));
   }
 
-  static float[] flatten(JsonNode nested) {
+  public static float[] flatten(JsonNode nested) {
     java.util.List<Float> values = new java.util.ArrayList<>();
     collect(nested, values);
     float[] out = new float[values.size()];
@@ -95,7 +95,7 @@ class BertParityTest {
     }
   }
 
-  static double maxAbsDiff(float[] a, float[] b) {
+  public static double maxAbsDiff(float[] a, float[] b) {
     assertEquals(a.length, b.length, "element count");
     double max = 0;
     for (int i = 0; i < a.length; i++) {

@@ -6,12 +6,13 @@ import dev.kft.json.Json;
 import java.util.Random;
 
 /** Small members of the BERT family and batches for them, shared by the model tests. */
-final class TinyBert {
+public final class TinyBert {
 
   private TinyBert() {}
 
   /** A config of the given size with {@code labels} classes. */
-  static BertConfig config(int vocab, int hidden, int layers, int heads, int labels, double std) {
+  public static BertConfig config(
+      int vocab, int hidden, int layers, int heads, int labels, double std) {
     var json = Json.mapper().createObjectNode();
     json.put("vocab_size", vocab);
     json.put("hidden_size", hidden);
@@ -26,7 +27,7 @@ final class TinyBert {
   }
 
   /** A batch with padding in every row but the first and a second segment in some rows. */
-  static TokenizedBatch batch(int rows, int seq, int vocab, long seed) {
+  public static TokenizedBatch batch(int rows, int seq, int vocab, long seed) {
     Random random = new Random(seed);
     int[] ids = new int[rows * seq];
     byte[] mask = new byte[rows * seq];

@@ -30,13 +30,9 @@ public final class PythonReference {
   /** Runs {@code /python/<script>} with arguments and returns what it printed on stdout. */
   public static String run(String script, Path workDir, String... args)
       throws IOException, InterruptedException {
-    Path file = workDir.resolve(script);
-    try (InputStream in = PythonReference.class.getResourceAsStream("/python/" + script)) {
-      if (in == null) {
-        throw new IllegalArgumentException("no test resource /python/" + script);
-      }
-      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-    }
+    Path file = copy(script, workDir);
+    // scripts may import the reference model
+    copy("bert_reference.py", workDir);
     List<String> command = new ArrayList<>(List.of(interpreter(), file.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
@@ -51,5 +47,16 @@ public final class PythonReference {
               + Files.readString(stderr));
     }
     return new String(out, StandardCharsets.UTF_8);
+  }
+
+  private static Path copy(String script, Path workDir) throws IOException {
+    Path file = workDir.resolve(script);
+    try (InputStream in = PythonReference.class.getResourceAsStream("/python/" + script)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test resource /python/" + script);
+      }
+      Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return file;
   }
 }
