@@ -2,6 +2,7 @@ package dev.kft.checkpoint;
 
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
+import dev.kft.nn.BertLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,18 @@ public final class ModelExport {
    */
   public static List<Path> write(BertClassifier model, Path tokenizerDir, Path target)
       throws IOException {
+    List<Path> written = writeWithoutWeights(model, tokenizerDir, target);
+    Path weights = target.resolve(ModelSource.WEIGHTS);
+    // a PEFT model's own tensors have no place in a plain model directory
+    Map<String, long[]> base = BertLayout.shapes(model.config());
+    SafeTensorsWriter.write(weights, model.toTensors(base::containsKey), Map.of("format", "pt"));
+    written.add(weights);
+    return written;
+  }
+
+  /** Exports {@code model}'s config and the tokenizer files, but no weights. */
+  public static List<Path> writeWithoutWeights(BertClassifier model, Path tokenizerDir, Path target)
+      throws IOException {
     Files.createDirectories(target);
     List<Path> written = new ArrayList<>();
     Path config = target.resolve(ModelSource.CONFIG);
@@ -34,9 +47,6 @@ public final class ModelExport {
         .writerWithDefaultPrettyPrinter()
         .writeValue(config.toFile(), model.config().toJson());
     written.add(config);
-    Path weights = target.resolve(ModelSource.WEIGHTS);
-    SafeTensorsWriter.write(weights, model.toTensors(), Map.of("format", "pt"));
-    written.add(weights);
     List<String> tokenizerFiles = new ArrayList<>(List.of(ModelSource.TOKENIZER));
     tokenizerFiles.addAll(ModelSource.TOKENIZER_EXTRAS);
     for (String name : tokenizerFiles) {

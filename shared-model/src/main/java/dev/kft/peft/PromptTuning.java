@@ -75,6 +75,17 @@ public final class PromptTuning implements PeftMethod {
             "method.prompt_tuning.prompt_tuning_init_text: tokenizes to no tokens");
       }
       float[] table = base.apply(BertLayout.WORD_EMBEDDINGS).values();
+      int vocab = table.length / hidden;
+      for (int id : initTokenIds) {
+        if (id >= vocab) {
+          throw new IllegalArgumentException(
+              "method.prompt_tuning.prompt_tuning_init_text: token id "
+                  + id
+                  + " is outside the model's vocabulary of "
+                  + vocab
+                  + " (is the tokenizer the model's?)");
+        }
+      }
       values = new float[tokens * hidden];
       for (int t = 0; t < tokens; t++) {
         int id = initTokenIds[t % initTokenIds.length];

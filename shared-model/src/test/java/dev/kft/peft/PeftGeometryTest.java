@@ -1,19 +1,23 @@
 package dev.kft.peft;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.kft.checkpoint.TensorData;
 import dev.kft.events.TrainingStarted.ParameterCount;
 import dev.kft.job.AdapterSpec;
 import dev.kft.job.LoraSpec;
+import dev.kft.job.MethodSpec;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.job.TargetModules;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.BertLayout;
 import dev.kft.nn.TinyBert;
 import java.nio.file.Path;
 import java.util.List;
@@ -112,6 +116,28 @@ class PeftGeometryTest {
         long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
         assertEquals(new ParameterCount(trainable, all), method.count(c), method.toString());
       }
+    }
+  }
+
+  @Test
+  void textInitCopiesTheInitTextsWordEmbeddingsRepeatedToTheTokenCount() throws Exception {
+    BertConfig c = TinyBert.config(21128, 4, 1, 2, 2, 0.02);
+    PromptTuningSpec spec = new PromptTuningSpec(6, "TEXT", "好评");
+    PromptTuning prompt =
+        (PromptTuning)
+            Peft.of(
+                    new MethodSpec(MethodSpec.PROMPT_TUNING, null, null, spec),
+                    c,
+                    Path.of("../models/bert-base-chinese/tokenizer.json"))
+                .orElseThrow();
+    TensorData table = BertInit.random(c, 1).get(BertLayout.WORD_EMBEDDINGS);
+    float[] values = prompt.init(1, name -> table).get(PromptTuning.PROMPT).values();
+    // [CLS] 好 评 [SEP] in bert-base-chinese's vocabulary, then again from the start
+    int[] ids = {101, 1962, 6397, 102, 101, 1962};
+    for (int t = 0; t < ids.length; t++) {
+      float[] row = java.util.Arrays.copyOfRange(values, t * 4, t * 4 + 4);
+      float[] expected = java.util.Arrays.copyOfRange(table.values(), ids[t] * 4, ids[t] * 4 + 4);
+      assertArrayEquals(expected, row, "virtual token " + t);
     }
   }
 }

@@ -105,7 +105,7 @@ final class KafkaReporter implements JobReporter {
             saved.directory().toUri().toString(),
             saved.sha256(),
             saved.sizeBytes(),
-            false,
+            saved.trainableOnly(),
             parameters,
             trainLoss,
             finished));

@@ -127,7 +127,9 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
 
   private void fail(KafkaReporter reporter, DatasetPrepared prepared, Throwable cause) {
     boolean userError =
-        cause instanceof ModelSourceException || cause instanceof IllegalStateException;
+        cause instanceof ModelSourceException
+            || cause instanceof IllegalStateException
+            || cause instanceof IllegalArgumentException;
     String reason = userError ? cause.getMessage() : "internal error while training: " + cause;
     if (userError) {
       LOG.warnf("job %s failed: %s", prepared.jobId(), reason);

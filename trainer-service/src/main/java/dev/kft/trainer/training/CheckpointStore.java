@@ -12,7 +12,10 @@ import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
+import dev.kft.peft.PeftCheckpoint;
 import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,27 +24,37 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 
 /**
  * Keeps a job's checkpoints under {@code <root>/<jobId>/checkpoint-<step>/}. Each is a Hugging Face
  * model directory (so the evaluator and registry load it like any model) plus {@code
- * optimizer.safetensors} (AdamW's {@code exp_avg.*} and {@code exp_avg_sq.*}) and {@code
- * trainer_state.json}. A checkpoint is written in a temporary directory and renamed into place, so
- * a crash never leaves half of one.
+ * optimizer.safetensors} (AdamW's {@code exp_avg.*} and {@code exp_avg_sq.*} of the trained
+ * parameters) and {@code trainer_state.json}. A PEFT job's checkpoints hold only the trained
+ * tensors ({@link PeftCheckpoint}) over a base model kept once under {@code
+ * <root>/.bases/<sha256>/}. Everything is written in a temporary directory and renamed into place,
+ * so a crash never leaves half of one.
  */
 public final class CheckpointStore {
 
   static final String OPTIMIZER = "optimizer.safetensors";
   static final String STATE = "trainer_state.json";
   private static final String PREFIX = "checkpoint-";
+  private static final String BASES = ".bases";
 
   /**
-   * Where a checkpoint was written, the sha256 and size of its weights, and how long writing it
-   * took (zero for one described again).
+   * Where a checkpoint was written, the sha256 and size of its weights, whether they are only the
+   * trained tensors of a PEFT job, and how long writing it took (zero for one described again).
    */
-  public record Saved(Path directory, long step, String sha256, long sizeBytes, Duration took) {}
+  public record Saved(
+      Path directory,
+      long step,
+      String sha256,
+      long sizeBytes,
+      boolean trainableOnly,
+      Duration took) {}
 
   /**
    * Training state besides weights.
@@ -65,19 +78,58 @@ public final class CheckpointStore {
     return root.resolve(jobId).resolve(PREFIX + step);
   }
 
-  /** Writes a checkpoint of {@code model} and {@code optimizer} with the job's dataset report. */
+  /**
+   * Keeps a PEFT job's base model (as built, with the dataset's labels) once per distinct weights.
+   *
+   * @return the base, with its absolute directory as {@code path}
+   */
+  public PeftCheckpoint.Base saveBase(BertClassifier base, Path tokenizerDir, String source)
+      throws IOException {
+    Path bases = root.resolve(BASES);
+    Path temp = bases.resolve(".tmp-" + UUID.randomUUID());
+    ModelExport.write(base, tokenizerDir, temp);
+    String sha256 = Sha256.file(temp.resolve(ModelSource.WEIGHTS));
+    Path target = bases.resolve(sha256);
+    if (!Files.isDirectory(target)) {
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        // another trainer kept the same base first
+      }
+    }
+    FileTrees.delete(temp);
+    return new PeftCheckpoint.Base(source, target.toAbsolutePath().toString(), sha256);
+  }
+
+  /**
+   * Writes a checkpoint of {@code model} and {@code optimizer} with the job's dataset report: the
+   * whole model, or with {@code peft} (whose base path is absolute) only the trained tensors.
+   */
   public Saved save(
       BertClassifier model,
       Path tokenizerDir,
       AdamW optimizer,
       State state,
-      DatasetPrepared prepared)
+      DatasetPrepared prepared,
+      Optional<PeftCheckpoint.Manifest> peft)
       throws IOException {
     long started = System.nanoTime();
     Path target = directory(state.jobId(), state.step());
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
     FileTrees.delete(temp);
-    ModelExport.write(model, tokenizerDir, temp);
+    if (peft.isPresent()) {
+      PeftCheckpoint.Manifest m = peft.get();
+      Path base = target.toAbsolutePath().relativize(Path.of(m.base().path()));
+      ModelExport.writeWithoutWeights(model, tokenizerDir, temp);
+      PeftCheckpoint.write(
+          temp,
+          new PeftCheckpoint.Manifest(
+              m.method(),
+              new PeftCheckpoint.Base(m.base().source(), base.toString(), m.base().sha256())),
+          model.toTensors(name -> model.parameters().get(name).hasGradient()));
+    } else {
+      ModelExport.write(model, tokenizerDir, temp);
+    }
     Map<String, TensorData> moments = new LinkedHashMap<>();
     optimizer.firstMoments().forEach((n, a) -> moments.put("exp_avg." + n, data(a)));
     optimizer.secondMoments().forEach((n, a) -> moments.put("exp_avg_sq." + n, data(a)));
@@ -92,13 +144,17 @@ public final class CheckpointStore {
         state.step(),
         saved.sha256(),
         saved.sizeBytes(),
+        saved.trainableOnly(),
         Duration.ofNanos(System.nanoTime() - started));
   }
 
-  /** The sha256 and size of an existing checkpoint's weights. */
+  /** The sha256 and size of an existing checkpoint's weights (a PEFT one's trained tensors). */
   public Saved describe(Path checkpoint, long step) throws IOException {
-    Path weights = checkpoint.resolve(ModelSource.WEIGHTS);
-    return new Saved(checkpoint, step, Sha256.file(weights), Files.size(weights), Duration.ZERO);
+    Path peft = checkpoint.resolve(PeftCheckpoint.WEIGHTS);
+    boolean trainableOnly = Files.isRegularFile(peft);
+    Path weights = trainableOnly ? peft : checkpoint.resolve(ModelSource.WEIGHTS);
+    return new Saved(
+        checkpoint, step, Sha256.file(weights), Files.size(weights), trainableOnly, Duration.ZERO);
   }
 
   /** The job's checkpoint with the highest step, if any. */

@@ -7,9 +7,7 @@ import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.ModelLoader;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.TrainingFinished.Reason;
-import dev.kft.events.TrainingStarted.ParameterCount;
 import dev.kft.job.JobSpec;
-import dev.kft.job.ModelSpec;
 import dev.kft.job.TrainingSpec;
 import dev.kft.nn.BertClassifier;
 import java.io.IOException;
@@ -21,8 +19,8 @@ import java.util.function.Function;
 /**
  * Trains one job to its end: builds the model the spec names (pretrained or seeded random, with the
  * dataset's labels), resumes from the job's latest checkpoint when there is one, runs the loop,
- * saves checkpoints and reports every fact to a {@link JobReporter}. Full fine-tuning: every
- * parameter is trained.
+ * saves checkpoints and reports every fact to a {@link JobReporter}. Every parameter is trained, or
+ * with a PEFT method only the method's ({@link JobModel}).
  */
 public final class TrainingJob {
 
@@ -76,20 +74,9 @@ public final class TrainingJob {
     Optional<Path> latest = store.latest(prepared.jobId());
     Device on = device(device);
     try (NDManager manager = NDManager.newBaseManager(on)) {
-      ModelSpec m = spec.model();
-      String source = latest.map(Path::toString).orElse(m.source());
-      ModelLoader.Loaded loaded =
-          loader.load(
-              new ModelLoader.Request(
-                  source,
-                  latest.isPresent() || ModelSpec.PRETRAINED.equals(m.init()),
-                  m.configOverrides(),
-                  prepared.labelNames(),
-                  t.seed()),
-              manager);
-      BertClassifier model = loaded.model();
-      long trainable = model.requireGradients(name -> true);
-      AdamW optimizer = AdamW.forTraining(manager, t, model.parameters().keySet());
+      JobModel job = JobModel.build(loader, store, prepared, latest, manager);
+      BertClassifier model = job.model();
+      AdamW optimizer = AdamW.forTraining(manager, t, job.trainable().keySet());
       long done = 0;
       if (latest.isPresent()) {
         CheckpointStore.Restored restored = store.restore(latest.get());
@@ -102,23 +89,17 @@ public final class TrainingJob {
       }
       List<TokenizedBatch> train = batches.apply(prepared);
       TrainingPlan plan = TrainingPlan.of(t, train.size());
-      reporter.started(
-          new ParameterCount(
-              trainable, model.parameters().values().stream().mapToLong(a -> a.size()).sum()),
-          plan.totalSteps(),
-          done,
-          on.toString());
+      reporter.started(job.parameters(), plan.totalSteps(), done, on.toString());
       TrainingStep step =
           new TrainingStep(
               model,
-              model.parameters(),
+              job.trainable(),
               optimizer,
               new LearningRateSchedule(
                   t.lrSchedulerType(), t.learningRate(), plan.warmupSteps(), plan.totalSteps()),
               t.maxGradNorm());
       Checkpoints checkpoints =
-          new Checkpoints(
-              prepared, model, loaded.directory(), optimizer, reporter, latest, done, control);
+          new Checkpoints(prepared, job, optimizer, reporter, latest, done, control);
       TrainingRun run =
           new TrainingRun(
               plan,
@@ -155,8 +136,7 @@ public final class TrainingJob {
   /** Saves a job's checkpoints and remembers the last one. */
   private final class Checkpoints {
     private final DatasetPrepared prepared;
-    private final BertClassifier model;
-    private final Path tokenizerDir;
+    private final JobModel job;
     private final AdamW optimizer;
     private final JobReporter reporter;
     private final JobControl control;
@@ -165,8 +145,7 @@ public final class TrainingJob {
 
     Checkpoints(
         DatasetPrepared prepared,
-        BertClassifier model,
-        Path tokenizerDir,
+        JobModel job,
         AdamW optimizer,
         JobReporter reporter,
         Optional<Path> latest,
@@ -174,8 +153,7 @@ public final class TrainingJob {
         JobControl control) {
       this.control = control;
       this.prepared = prepared;
-      this.model = model;
-      this.tokenizerDir = tokenizerDir;
+      this.job = job;
       this.optimizer = optimizer;
       this.reporter = reporter;
       this.last = latest.orElse(null);
@@ -185,11 +163,12 @@ public final class TrainingJob {
     void save(long step, double epoch, double loss, Reason finished) throws IOException {
       CheckpointStore.Saved saved =
           store.save(
-              model,
-              tokenizerDir,
+              job.model(),
+              job.tokenizerDir(),
               optimizer,
               new CheckpointStore.State(prepared.jobId(), step, epoch, optimizer.steps(), loss),
-              prepared);
+              prepared,
+              job.peft());
       last = saved.directory();
       lastStep = step;
       reporter.checkpointSaved(saved, epoch, loss, finished);

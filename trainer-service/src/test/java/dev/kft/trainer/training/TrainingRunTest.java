@@ -40,7 +40,7 @@ class TrainingRunTest {
 
   @TempDir Path dir;
 
-  private static BertConfig config() {
+  static BertConfig config() {
     var json = Json.mapper().createObjectNode();
     json.put("vocab_size", 60)
         .put("hidden_size", 32)
@@ -53,7 +53,17 @@ class TrainingRunTest {
   }
 
   /** Label 1 exactly when token 7 occurs: a task a tiny model learns in a few dozen steps. */
-  private static List<TokenizedBatch> data() {
+  static List<TokenizedBatch> data() {
+    return data(7);
+  }
+
+  /** Label 1 exactly when {@code token} (below 10) occurs. */
+  static List<TokenizedBatch> data(int token) {
+    return data(token, 1);
+  }
+
+  /** Label 1 exactly when {@code token} (below 10) occurs, at up to {@code copies} positions. */
+  static List<TokenizedBatch> data(int token, int copies) {
     Random random = new Random(11);
     List<TokenizedBatch> batches = new ArrayList<>();
     for (int b = 0; b < 12; b++) {
@@ -68,8 +78,8 @@ class TrainingRunTest {
           ids[r * seq + c] = c == 0 ? 1 : 10 + random.nextInt(50);
           mask[r * seq + c] = 1;
         }
-        if (labels[r] == 1) {
-          ids[r * seq + 1 + random.nextInt(seq - 1)] = 7;
+        for (int k = 0; k < copies && labels[r] == 1; k++) {
+          ids[r * seq + 1 + random.nextInt(seq - 1)] = token;
         }
       }
       batches.add(
@@ -162,7 +172,8 @@ class TrainingRunTest {
                       TOKENIZER_DIR,
                       optimizer,
                       new CheckpointStore.State("job", s, epoch, optimizer.steps(), loss),
-                      null);
+                      null,
+                      Optional.empty());
                 }
               },
               () -> finished[0] >= stopAfter);

@@ -1,0 +1,124 @@
+package dev.kft.trainer.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.kft.checkpoint.ModelLoader;
+import dev.kft.checkpoint.TensorData;
+import dev.kft.events.DatasetPrepared;
+import dev.kft.events.TrainingStarted.ParameterCount;
+import dev.kft.job.JobSpec;
+import dev.kft.job.ModelSpec;
+import dev.kft.nn.BertClassifier;
+import dev.kft.peft.Peft;
+import dev.kft.peft.PeftCheckpoint;
+import dev.kft.peft.PeftMethod;
+import dev.kft.peft.PromptTuning;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The model a job trains: built from the job's base model (or its latest checkpoint), with the PEFT
+ * method's tensors added when the job names one, and only the method's parameters marked trainable
+ * (the frozen ones get no gradients at all).
+ *
+ * @param tokenizerDir where the tokenizer files are copied from into checkpoints
+ * @param peft what the job's checkpoints record about the method and base; empty for full
+ *     fine-tuning
+ * @param trainable the trained parameters, by name
+ */
+public record JobModel(
+    BertClassifier model,
+    Path tokenizerDir,
+    Optional<PeftCheckpoint.Manifest> peft,
+    ParameterCount parameters,
+    Map<String, NDArray> trainable) {
+
+  /**
+   * Builds the job's model in {@code manager}.
+   *
+   * @param latest the job's latest checkpoint, to resume from
+   * @throws IllegalArgumentException naming a method setting that does not fit the model
+   */
+  public static JobModel build(
+      ModelLoader loader,
+      CheckpointStore store,
+      DatasetPrepared prepared,
+      Optional<Path> latest,
+      NDManager manager)
+      throws IOException {
+    JobSpec spec = prepared.spec();
+    ModelSpec m = spec.model();
+    ModelLoader.Loaded loaded =
+        loader.load(
+            new ModelLoader.Request(
+                latest.map(Path::toString).orElse(m.source()),
+                latest.isPresent() || ModelSpec.PRETRAINED.equals(m.init()),
+                m.configOverrides(),
+                prepared.labelNames(),
+                spec.training().seed()),
+            manager);
+    BertClassifier model = loaded.model();
+    Optional<PeftCheckpoint.Manifest> manifest = loaded.peft();
+    Optional<PeftMethod> method;
+    if (manifest.isPresent()) {
+      // a resumed PEFT checkpoint comes with its tensors; its base path is relative to it
+      method = Peft.of(manifest.get().method(), model.config(), null);
+      PeftCheckpoint.Base base = manifest.get().base();
+      Path absolute = latest.orElseThrow().resolve(base.path()).normalize().toAbsolutePath();
+      manifest =
+          Optional.of(
+              new PeftCheckpoint.Manifest(
+                  manifest.get().method(),
+                  new PeftCheckpoint.Base(base.source(), absolute.toString(), base.sha256())));
+    } else {
+      method = Peft.of(spec.method(), model.config(), loaded.tokenizer());
+      if (method.isPresent()) {
+        manifest = Optional.of(start(store, loaded, method.get(), prepared));
+      }
+    }
+    Map<String, NDArray> trainable = new LinkedHashMap<>();
+    model.requireGradients(name -> method.map(p -> p.trains(name)).orElse(true));
+    model
+        .parameters()
+        .forEach(
+            (name, array) -> {
+              if (array.hasGradient()) {
+                trainable.put(name, array);
+              }
+            });
+    ParameterCount count =
+        method
+            .map(p -> p.count(model.config()))
+            .orElseGet(
+                () -> {
+                  long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
+                  return new ParameterCount(all, all);
+                });
+    return new JobModel(model, loaded.directory(), manifest, count, trainable);
+  }
+
+  /** Keeps the base, then adds the method's freshly initialised tensors to the model. */
+  private static PeftCheckpoint.Manifest start(
+      CheckpointStore store, ModelLoader.Loaded loaded, PeftMethod method, DatasetPrepared prepared)
+      throws IOException {
+    JobSpec spec = prepared.spec();
+    if (method instanceof PromptTuning prompt) {
+      prompt.requireFits(spec.model().maxLength());
+    }
+    BertClassifier model = loaded.model();
+    PeftCheckpoint.Base base = store.saveBase(model, loaded.directory(), spec.model().source());
+    Map<String, NDArray> parameters = model.parameters();
+    model.extend(
+        method.init(
+            spec.training().seed(),
+            name ->
+                new TensorData(
+                    parameters.get(name).getShape().getShape(),
+                    parameters.get(name).toFloatArray())),
+        method::bind);
+    return new PeftCheckpoint.Manifest(spec.method(), base);
+  }
+}
