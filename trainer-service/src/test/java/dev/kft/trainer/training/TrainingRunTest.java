@@ -64,7 +64,12 @@ class TrainingRunTest {
 
   /** Label 1 exactly when {@code token} (below 10) occurs, at up to {@code copies} positions. */
   static List<TokenizedBatch> data(int token, int copies) {
-    Random random = new Random(11);
+    return data(token, copies, 11);
+  }
+
+  /** The task's 12 batches of 8 rows drawn from {@code seed}. */
+  static List<TokenizedBatch> data(int token, int copies, long seed) {
+    Random random = new Random(seed);
     List<TokenizedBatch> batches = new ArrayList<>();
     for (int b = 0; b < 12; b++) {
       int rows = 8;
