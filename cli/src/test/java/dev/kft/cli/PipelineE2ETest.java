@@ -60,9 +60,9 @@ class PipelineE2ETest {
     home = Files.createTempDirectory("kft-e2e-");
     System.setProperty("kft.root", ROOT.toString());
     System.setProperty("kft.home", home.toString());
+    int[] free = freePorts(6);
     LocalStack.Ports ports =
-        new LocalStack.Ports(
-            freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+        new LocalStack.Ports(free[0], free[1], free[2], free[3], free[4], free[5]);
     assertTrue(
         new Services(Settings.load(), ports).built(),
         "the services must be packaged first: ./mvnw -B verify builds them before this module");
@@ -84,6 +84,11 @@ class PipelineE2ETest {
   }
 
   private Path spec(String name, String training, String registry) throws IOException {
+    return spec(name, training, registry, "{type: full}");
+  }
+
+  private Path spec(String name, String training, String registry, String method)
+      throws IOException {
     Path file = home.resolve(name + ".yaml");
     Files.writeString(
         file,
@@ -101,8 +106,9 @@ class PipelineE2ETest {
         training: {per_device_train_batch_size: 32, per_device_eval_batch_size: 256,
           learning_rate: 0.002, logging_steps: 5, eval_strategy: steps, %s}
         registry: %s
+        method: %s
         """
-            .formatted("chnsenticorp/chnsenticorp_htl_all.csv", training, registry));
+            .formatted("chnsenticorp/chnsenticorp_htl_all.csv", training, registry, method));
     return file;
   }
 
@@ -191,6 +197,55 @@ class PipelineE2ETest {
     for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
     }
+  }
+
+  @Test
+  void aLoraJobCheckpointsOnlyItsTensorsAndIsRegisteredMergedWithItsAdapter() throws Exception {
+    String name = "e2e-lora-" + UUID.randomUUID().toString().substring(0, 8);
+    Path spec =
+        spec(
+            "lora",
+            "max_steps: 10, eval_steps: 10, save_steps: 10",
+            "{model_name: %s, approval: 'eval_accuracy >= 0.0'}".formatted(name),
+            "{type: lora, lora: {r: 8, lora_alpha: 16}}");
+    Run submitted = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
+    assertEquals(0, submitted.exit(), submitted.out());
+    String jobId = submitted.out().lines().findFirst().orElseThrow();
+    TrainingStarted started =
+        (TrainingStarted)
+            kafka
+                .awaitEvents(
+                    Topics.JOB_EVENTS,
+                    e -> e.jobId().equals(jobId) && e instanceof TrainingStarted,
+                    1,
+                    WAIT)
+                .get(0);
+    // r·(32 + 32) for query and value of the one layer, plus the classifier (32·2 + 2)
+    assertEquals(2 * 8 * 64 + 66, started.trainableParameters().trainable());
+    CheckpointSaved saved = (CheckpointSaved) events(Topics.CHECKPOINTS, jobId, 1).get(0);
+    assertTrue(saved.trainableOnly(), "a LoRA checkpoint holds only the trained tensors");
+    assertTrue(
+        saved.sizeBytes() < 4 * started.trainableParameters().trainable() + 4096,
+        saved.sizeBytes() + " bytes");
+    ModelCandidate candidate =
+        assertInstanceOf(ModelCandidate.class, events(Topics.EVALUATIONS, jobId, 2).get(1));
+    assertTrue(candidate.trainableOnly());
+    assertInstanceOf(ModelVersionRegistered.class, events(Topics.MODELS, jobId, 1).get(0));
+
+    Path target = home.resolve("downloaded-lora");
+    Run download = kft("download", name + ":1", target.toString());
+    assertEquals(0, download.exit(), download.out());
+    for (String file :
+        List.of(
+            "config.json",
+            "model.safetensors",
+            "README.md",
+            "adapter/adapter_config.json",
+            "adapter/adapter_model.safetensors")) {
+      assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
+    }
+    assertTrue(
+        Files.readString(target.resolve("adapter/adapter_config.json")).contains("\"LORA\""));
   }
 
   @Test
@@ -341,9 +396,22 @@ class PipelineE2ETest {
     return max;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** Distinct free ports: all sockets stay open until every port is known. */
+  private static int[] freePorts(int count) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[count];
+    int[] ports = new int[count];
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0);
+        ports[i] = sockets[i].getLocalPort();
+      }
+    } finally {
+      for (ServerSocket s : sockets) {
+        if (s != null) {
+          s.close();
+        }
+      }
     }
+    return ports;
   }
 }

@@ -57,6 +57,15 @@ public final class PeftCheckpoint {
     return Optional.of(Json.mapper().readValue(file.toFile(), Manifest.class));
   }
 
+  /**
+   * The file a checkpoint's announced sha256 and size describe: a PEFT checkpoint's trained
+   * tensors, or any other's {@code model.safetensors}.
+   */
+  public static Path weightsOf(Path checkpoint) {
+    Path peft = checkpoint.resolve(WEIGHTS);
+    return Files.isRegularFile(peft) ? peft : checkpoint.resolve(ModelSource.WEIGHTS);
+  }
+
   /** The trained tensors of a PEFT checkpoint. */
   public static Map<String, TensorData> tensors(Path dir) throws IOException {
     try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve(WEIGHTS))) {

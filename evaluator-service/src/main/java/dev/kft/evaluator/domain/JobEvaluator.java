@@ -15,6 +15,7 @@ import dev.kft.events.StopTraining;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
+import dev.kft.peft.PeftCheckpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,7 +158,7 @@ public final class JobEvaluator {
             Instant.now(),
             chosen.step(),
             chosen.checkpointUri(),
-            Sha256.file(dir.resolve("model.safetensors")),
+            Sha256.file(PeftCheckpoint.weightsOf(dir)),
             saved.trainableOnly(),
             saved.parameters(),
             prepared.datasetSha256(),

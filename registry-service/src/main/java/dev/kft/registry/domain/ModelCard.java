@@ -4,6 +4,7 @@ import dev.kft.events.ConfusionMatrix;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.ModelCandidate;
 import dev.kft.job.JobSpec;
+import dev.kft.job.MethodSpec;
 import dev.kft.job.TrainingSpec;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ public final class ModelCard {
         .append("`. Labels: ")
         .append(String.join(", ", candidate.labelNames()))
         .append(".\n\n");
+    usage(md, spec);
     metrics(md, "Validation metrics (step " + candidate.step() + ")", candidate.evalMetrics());
     metrics(md, "Test metrics", candidate.testMetrics());
     matrix(md, "Test confusion matrix", candidate.testConfusionMatrix());
@@ -74,6 +76,36 @@ public final class ModelCard {
                         r.offsets().untilOffset(),
                         r.rows())));
     return md.toString();
+  }
+
+  /** How to load the version's files, which depend on the fine-tuning method. */
+  private static void usage(StringBuilder md, JobSpec spec) {
+    String plain = "`AutoModelForSequenceClassification.from_pretrained(DIR)`";
+    String adapter = "`PeftModel.from_pretrained(base, \"DIR/adapter\")`";
+    md.append("## Use\n\n");
+    switch (spec.method().type()) {
+      case MethodSpec.LORA ->
+          md.append(
+                  "`model.safetensors` holds the LoRA updates merged into the base weights; load the"
+                      + " directory with ")
+              .append(plain)
+              .append(". `adapter/` holds the adapter alone in PEFT's layout; apply it with ")
+              .append(adapter)
+              .append(" to the unmerged base `")
+              .append(spec.model().source())
+              .append("`, never to the merged weights.\n\n");
+      case MethodSpec.PROMPT_TUNING ->
+          md.append("`model.safetensors` is the frozen base; load it with ")
+              .append(plain)
+              .append(" and apply the learned prompt and head in `adapter/` with ")
+              .append(adapter)
+              .append(".\n\n");
+      case MethodSpec.ADAPTER ->
+          md.append(
+              "`model.safetensors` is the frozen base; `adapter/` holds the bottleneck adapters"
+                  + " and head (type `kft_bottleneck`, which kft loads; PEFT has no such type).\n\n");
+      default -> md.append("Load the directory with ").append(plain).append(".\n\n");
+    }
   }
 
   private static void metrics(StringBuilder md, String title, Map<String, Double> metrics) {

@@ -1,8 +1,16 @@
 package dev.kft.registry.domain;
 
 import dev.kft.checkpoint.ModelSource;
+import dev.kft.checkpoint.SafeTensorsReader;
+import dev.kft.checkpoint.SafeTensorsWriter;
+import dev.kft.checkpoint.TensorData;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
+import dev.kft.job.MethodSpec;
+import dev.kft.nn.BertConfig;
+import dev.kft.peft.Lora;
+import dev.kft.peft.PeftCheckpoint;
+import dev.kft.peft.PeftExport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +20,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -21,6 +31,10 @@ import java.util.zip.ZipOutputStream;
  * config.json} with the label maps, {@code model.safetensors}, tokenizer files, a {@code README.md}
  * model card), checks the weights against the sha256 the trainer announced, and packs the directory
  * into a reproducible zip archive (sorted entries, fixed timestamps) for download.
+ *
+ * <p>A PEFT checkpoint also gets {@code adapter/}, its trained tensors in PEFT's layout ({@link
+ * PeftExport}); its {@code model.safetensors} is then the LoRA updates merged into the base, or for
+ * methods that cannot be merged the base the adapter applies to.
  */
 public final class VersionExport {
 
@@ -33,6 +47,9 @@ public final class VersionExport {
    */
   public record Exported(
       Path directory, String sha256, long sizeBytes, Path archive, String archiveSha256) {}
+
+  /** The directory of a PEFT version's adapter. */
+  public static final String ADAPTER = "adapter";
 
   private static final FileTime EPOCH = FileTime.fromMillis(0);
 
@@ -51,6 +68,19 @@ public final class VersionExport {
     List<String> names = new ArrayList<>(List.of(ModelSource.CONFIG, ModelSource.WEIGHTS));
     names.add(ModelSource.TOKENIZER);
     names.addAll(ModelSource.TOKENIZER_EXTRAS);
+    Optional<PeftCheckpoint.Manifest> peft = PeftCheckpoint.read(checkpoint);
+    if (peft.isPresent()) {
+      names.remove(ModelSource.WEIGHTS);
+      String adapterSha256 = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
+      if (!adapterSha256.equals(expectedSha256)) {
+        throw new IOException(
+            "adapter weights sha256 is "
+                + adapterSha256
+                + ", the checkpoint announced "
+                + expectedSha256);
+      }
+      peft(checkpoint, peft.get(), temp);
+    }
     for (String name : names) {
       Path from = checkpoint.resolve(name);
       boolean required = name.equals(ModelSource.CONFIG) || name.equals(ModelSource.WEIGHTS);
@@ -63,7 +93,7 @@ public final class VersionExport {
     Files.writeString(temp.resolve("README.md"), card, StandardCharsets.UTF_8);
     Path weights = temp.resolve(ModelSource.WEIGHTS);
     String sha256 = Sha256.file(weights);
-    if (!sha256.equals(expectedSha256)) {
+    if (peft.isEmpty() && !sha256.equals(expectedSha256)) {
       throw new IOException(
           "weights sha256 is " + sha256 + ", the checkpoint announced " + expectedSha256);
     }
@@ -73,6 +103,28 @@ public final class VersionExport {
     Path archive = target.resolveSibling(target.getFileName() + ".zip");
     zip(target, archive);
     return new Exported(target, sha256, size, archive, Sha256.file(archive));
+  }
+
+  /** Writes {@code adapter/} and the top-level weights of a PEFT checkpoint into {@code temp}. */
+  private static void peft(Path checkpoint, PeftCheckpoint.Manifest manifest, Path temp)
+      throws IOException {
+    Path base = PeftCheckpoint.base(checkpoint, manifest);
+    BertConfig config = BertConfig.read(checkpoint.resolve(ModelSource.CONFIG));
+    Map<String, TensorData> trained = PeftCheckpoint.tensors(checkpoint);
+    PeftExport.write(
+        temp.resolve(ADAPTER), manifest.method(), config, manifest.base().source(), trained);
+    Path weights = temp.resolve(ModelSource.WEIGHTS);
+    if (!MethodSpec.LORA.equals(manifest.method().type())) {
+      Files.copy(base.resolve(ModelSource.WEIGHTS), weights);
+      return;
+    }
+    Map<String, TensorData> tensors;
+    try (SafeTensorsReader reader = SafeTensorsReader.open(base.resolve(ModelSource.WEIGHTS))) {
+      tensors = reader.readAll();
+    }
+    tensors.putAll(trained);
+    Lora lora = new Lora(manifest.method().lora(), config);
+    SafeTensorsWriter.write(weights, lora.merge(tensors), Map.of("format", "pt"));
   }
 
   private static void zip(Path dir, Path archive) throws IOException {

@@ -150,9 +150,8 @@ public final class CheckpointStore {
 
   /** The sha256 and size of an existing checkpoint's weights (a PEFT one's trained tensors). */
   public Saved describe(Path checkpoint, long step) throws IOException {
-    Path peft = checkpoint.resolve(PeftCheckpoint.WEIGHTS);
-    boolean trainableOnly = Files.isRegularFile(peft);
-    Path weights = trainableOnly ? peft : checkpoint.resolve(ModelSource.WEIGHTS);
+    Path weights = PeftCheckpoint.weightsOf(checkpoint);
+    boolean trainableOnly = weights.getFileName().toString().equals(PeftCheckpoint.WEIGHTS);
     return new Saved(
         checkpoint, step, Sha256.file(weights), Files.size(weights), trainableOnly, Duration.ZERO);
   }
