@@ -140,7 +140,7 @@ public final class BertClassifier implements AutoCloseable {
     NDManager step = in.inputIds().getManager();
     NDArray prompt = extension.prompt();
     if (prompt != null) {
-      in = withPrompt(in, prompt);
+      in = in.withPrefix(prompt.getShape().get(0));
     }
     NDArray hidden = embeddings(in, prompt, training);
     NDArray mask = attentionBias(step, in.attentionMask());
@@ -152,23 +152,6 @@ public final class BertClassifier implements AutoCloseable {
     NDArray logits =
         dense(dropout(pooled, config.headDropout(), training), BertLayout.CLASSIFIER, training);
     return new Output(logits, hidden);
-  }
-
-  /**
-   * The inputs with the extension's prompt in front, as PEFT's prompt tuning feeds an encoder: the
-   * virtual tokens' embeddings come first, are attended to, and have token type 0; positions count
-   * from the first virtual token.
-   */
-  private ModelInputs withPrompt(ModelInputs in, NDArray prompt) {
-    NDManager step = in.inputIds().getManager();
-    long batch = in.batchSize();
-    Shape prefix = new Shape(batch, prompt.getShape().get(0));
-    return new ModelInputs(
-        in.inputIds(),
-        NDArrays.concat(
-            new NDList(step.ones(prefix, in.attentionMask().getDataType()), in.attentionMask()), 1),
-        NDArrays.concat(
-            new NDList(step.zeros(prefix, in.tokenTypeIds().getDataType()), in.tokenTypeIds()), 1));
   }
 
   /**

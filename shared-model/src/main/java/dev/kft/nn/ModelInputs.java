@@ -1,6 +1,8 @@
 package dev.kft.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -34,6 +36,22 @@ public record ModelInputs(NDArray inputIds, NDArray attentionMask, NDArray token
       labels[i] = batch.labels()[i];
     }
     return manager.create(labels).toType(DataType.INT64, false);
+  }
+
+  /**
+   * These inputs with {@code tokens} positions in front, as PEFT's prompt tuning feeds an encoder:
+   * attended (mask 1) and of token type 0; the ids stay as they are, since the prefix's embeddings
+   * are not looked up.
+   */
+  public ModelInputs withPrefix(long tokens) {
+    NDManager manager = inputIds.getManager();
+    Shape prefix = new Shape(batchSize(), tokens);
+    return new ModelInputs(
+        inputIds,
+        NDArrays.concat(
+            new NDList(manager.ones(prefix, attentionMask.getDataType()), attentionMask), 1),
+        NDArrays.concat(
+            new NDList(manager.zeros(prefix, tokenTypeIds.getDataType()), tokenTypeIds), 1));
   }
 
   public long batchSize() {
