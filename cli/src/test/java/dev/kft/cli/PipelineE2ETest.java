@@ -27,17 +27,24 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole pipeline as users run it: the local stack (a real Kafka broker and PostgreSQL in
@@ -45,6 +52,7 @@ import org.junit.jupiter.api.TestInstance;
  * command. Jobs use the real ChnSentiCorp data and tokenizer with a tiny model.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineE2ETest {
 
   private static final Duration WAIT = Duration.ofMinutes(4);
@@ -54,6 +62,7 @@ class PipelineE2ETest {
   private LocalStack stack;
   private Settings settings;
   private KafkaTestClient kafka;
+  private MetricsScraper scraper;
 
   @BeforeAll
   void up() throws Exception {
@@ -68,12 +77,20 @@ class PipelineE2ETest {
         "the services must be packaged first: ./mvnw -B verify builds them before this module");
     stack = new LocalStack(Settings.load(), ports);
     stack.up();
+    scraper =
+        new MetricsScraper(
+            IntStream.of(ports.dataPrep(), ports.trainer(), ports.evaluator(), ports.registry())
+                .mapToObj(p -> URI.create("http://127.0.0.1:" + p + "/q/metrics"))
+                .toList());
     settings = Settings.load();
     kafka = new KafkaTestClient(settings.kafka());
   }
 
   @AfterAll
   void down() throws Exception {
+    if (scraper != null) {
+      scraper.close();
+    }
     if (stack != null) {
       stack.down();
       FileTrees.delete(stack.postgresData().getParent());
@@ -394,6 +411,19 @@ class PipelineE2ETest {
       }
     }
     return max;
+  }
+
+  /**
+   * Runs after the jobs: every metric the Grafana dashboards query was exposed by a running service
+   * at some point (Prometheus adds {@code up} itself).
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void theDashboardsQueryOnlyMetricsTheServicesExpose() throws Exception {
+    Set<String> missing = new TreeSet<>(DashboardMetrics.names());
+    missing.remove("up");
+    missing.removeAll(scraper.names());
+    assertEquals(Set.of(), missing, "dashboard metrics no service exposed");
   }
 
   /** Distinct free ports: all sockets stay open until every port is known. */
