@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /** The metric names the provisioned Grafana dashboards' PromQL expressions refer to. */
 final class DashboardMetrics {
 
-  static final Path DASHBOARDS = Path.of("..", "deploy", "grafana", "dashboards");
+  static final Path DASHBOARDS = Path.of("..", "k8s", "base", "dashboards");
 
   private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Set<String> KEYWORDS =
