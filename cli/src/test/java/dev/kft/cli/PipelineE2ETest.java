@@ -3,6 +3,7 @@ package dev.kft.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.checkpoint.SafeTensorsReader;
@@ -22,6 +23,7 @@ import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.io.FileTrees;
 import dev.kft.job.JobSpecs;
+import dev.kft.json.Json;
 import dev.kft.testing.KafkaTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +36,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -63,6 +67,7 @@ class PipelineE2ETest {
   private Settings settings;
   private KafkaTestClient kafka;
   private MetricsScraper scraper;
+  private LocalStack.Ports ports;
 
   @BeforeAll
   void up() throws Exception {
@@ -70,8 +75,7 @@ class PipelineE2ETest {
     System.setProperty("kft.root", ROOT.toString());
     System.setProperty("kft.home", home.toString());
     int[] free = freePorts(6);
-    LocalStack.Ports ports =
-        new LocalStack.Ports(free[0], free[1], free[2], free[3], free[4], free[5]);
+    ports = new LocalStack.Ports(free[0], free[1], free[2], free[3], free[4], free[5]);
     assertTrue(
         new Services(Settings.load(), ports).built(),
         "the services must be packaged first: ./mvnw -B verify builds them before this module");
@@ -424,6 +428,34 @@ class PipelineE2ETest {
     missing.remove("up");
     missing.removeAll(scraper.names());
     assertEquals(Set.of(), missing, "dashboard metrics no service exposed");
+  }
+
+  /**
+   * Runs after the jobs: a real Prometheus scrapes the four services as the compose stack's does
+   * and answers queries the dashboards make with non-empty series.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aRealPrometheusScrapesTheServices() throws Exception {
+    assumeTrue(Files.isExecutable(LocalPrometheus.BINARY), "Debian's prometheus is not installed");
+    Map<String, String> targets = new TreeMap<>();
+    targets.put("data-prep", "127.0.0.1:" + ports.dataPrep());
+    targets.put("trainer", "127.0.0.1:" + ports.trainer());
+    targets.put("evaluator", "127.0.0.1:" + ports.evaluator());
+    targets.put("registry", "127.0.0.1:" + ports.registry());
+    Path dir = Files.createDirectories(home.resolve("prometheus"));
+    try (LocalPrometheus prometheus = new LocalPrometheus(dir, targets)) {
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+      JsonNode up = Json.mapper().createArrayNode();
+      JsonNode jobs = up;
+      while (Instant.now().isBefore(deadline) && (up.size() < 4 || jobs.isEmpty())) {
+        Thread.sleep(1000);
+        up = prometheus.query("up{job=\"kft\"} == 1");
+        jobs = prometheus.query("sum by (outcome) (kft_trainer_jobs_total)");
+      }
+      assertEquals(4, up.size(), "all four services scraped: " + up);
+      assertTrue(jobs.size() > 0, "training jobs by outcome: " + jobs);
+    }
   }
 
   /** Distinct free ports: all sockets stay open until every port is known. */

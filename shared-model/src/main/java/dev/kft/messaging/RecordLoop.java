@@ -58,6 +58,14 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   /** Subscribes the consumer to its topics. */
   protected abstract void subscribe(KafkaConsumer<String, byte[]> consumer) throws Exception;
 
+  /**
+   * Called with each new consumer; what it returns is closed with the consumer. Services bind the
+   * consumer's client metrics (lag, fetch rates) here.
+   */
+  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
+    return () -> {};
+  }
+
   /** Handles one record; commits its offset, directly or in a transaction, once settled. */
   protected abstract void handle(
       KafkaConsumer<String, byte[]> consumer, R resources, ConsumerRecord<String, byte[]> record)
@@ -145,6 +153,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private void run() {
     while (running.get()) {
       try (KafkaConsumer<String, byte[]> c = newConsumer();
+          AutoCloseable observed = observe(c);
           R resources = open()) {
         consumer = c;
         subscribe(c);

@@ -7,6 +7,8 @@ import dev.kft.dataprep.domain.JobIntake.Outcome;
 import dev.kft.events.Topics;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -38,16 +40,19 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
 
   private final JobProcessor processor;
   private final DataPrepConfig config;
+  private final MeterRegistry registry;
   private final SettledJobs settled = new SettledJobs();
   private volatile boolean revoked;
 
   public JobLoop(
       JobProcessor processor,
       DataPrepConfig config,
+      MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
     super("kft-data-prep-jobs", bootstrapServers, "kft-data-prep");
     this.processor = processor;
     this.config = config;
+    this.registry = registry;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -62,6 +67,13 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
   protected TransactionalPublisher open() {
     return new TransactionalPublisher(
         bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
+  }
+
+  @Override
+  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+    metrics.bindTo(registry);
+    return metrics;
   }
 
   @Override

@@ -17,6 +17,8 @@ import dev.kft.io.PathNotAllowedException;
 import dev.kft.messaging.BatchReplay;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -53,6 +55,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
   private final ConfinedPaths artifacts;
   private final EvaluatorConfig config;
   private final EvaluatorMetrics metrics;
+  private final MeterRegistry registry;
   private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
   private final Set<String> failedJobs = ConcurrentHashMap.newKeySet();
 
@@ -61,6 +64,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
       ConfinedPaths artifacts,
       EvaluatorConfig config,
       EvaluatorMetrics metrics,
+      MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
     super("kft-evaluator-checkpoints", servers, "kft-evaluator");
     this.evaluator =
@@ -71,6 +75,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
     this.artifacts = artifacts;
     this.config = config;
     this.metrics = metrics;
+    this.registry = registry;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -90,6 +95,13 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
   protected TransactionalPublisher open() {
     return new TransactionalPublisher(
         bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
+  }
+
+  @Override
+  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+    metrics.bindTo(registry);
+    return metrics;
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.kft.trainer.config.TrainerConfig;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -71,6 +72,13 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
   @Override
   protected EventPublisher open() {
     return new EventPublisher(bootstrapServers());
+  }
+
+  @Override
+  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
+    metrics.bindTo(registry);
+    return metrics;
   }
 
   @Override

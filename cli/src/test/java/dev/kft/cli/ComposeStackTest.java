@@ -1,0 +1,74 @@
+package dev.kft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.ComposeContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+/**
+ * Brings the whole Docker Compose stack up (images built from the packaged services) where a Docker
+ * engine exists, and checks that the registry is ready and Grafana serves the kft dashboards;
+ * skipped where there is no engine (as on kft's CI machine).
+ */
+class ComposeStackTest {
+
+  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  private static boolean dockerAvailable() {
+    try {
+      return DockerClientFactory.instance().isDockerAvailable();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void theComposeStackComesUpWithItsDashboards() throws Exception {
+    assumeTrue(dockerAvailable(), "no Docker engine here");
+    try (ComposeContainer compose =
+        new ComposeContainer(ROOT.resolve("docker-compose.yml").toFile())
+            .withBuild(true)
+            .withExposedService(
+                "registry", 8080, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
+            .withExposedService("grafana", 3000, Wait.forHttp("/api/health").forStatusCode(200))) {
+      compose.start();
+      HttpClient http = HttpClient.newHttpClient();
+      String registry =
+          "http://"
+              + compose.getServiceHost("registry", 8080)
+              + ":"
+              + compose.getServicePort("registry", 8080);
+      JsonNode ready = get(http, registry + "/q/health/ready");
+      assertEquals("UP", ready.path("status").asText());
+      String grafana =
+          "http://"
+              + compose.getServiceHost("grafana", 3000)
+              + ":"
+              + compose.getServicePort("grafana", 3000);
+      JsonNode dashboards = get(http, grafana + "/api/search?tag=kft");
+      assertEquals(2, dashboards.size(), dashboards.toString());
+      assertTrue(dashboards.toString().contains("kft training"));
+    }
+  }
+
+  private static JsonNode get(HttpClient http, String url) throws Exception {
+    return Json.mapper()
+        .readTree(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+  }
+}
