@@ -45,22 +45,20 @@ class ComposeStackTest {
             .withExposedService("grafana", 3000, Wait.forHttp("/api/health").forStatusCode(200))) {
       compose.start();
       HttpClient http = HttpClient.newHttpClient();
-      String registry =
-          "http://"
-              + compose.getServiceHost("registry", 8080)
-              + ":"
-              + compose.getServicePort("registry", 8080);
-      JsonNode ready = get(http, registry + "/q/health/ready");
+      JsonNode ready = get(http, url(compose, "registry", 8080) + "/q/health/ready");
       assertEquals("UP", ready.path("status").asText());
-      String grafana =
-          "http://"
-              + compose.getServiceHost("grafana", 3000)
-              + ":"
-              + compose.getServicePort("grafana", 3000);
+      String grafana = url(compose, "grafana", 3000);
       JsonNode dashboards = get(http, grafana + "/api/search?tag=kft");
       assertEquals(2, dashboards.size(), dashboards.toString());
       assertTrue(dashboards.toString().contains("kft training"));
     }
+  }
+
+  private static String url(ComposeContainer compose, String service, int port) {
+    return "http://"
+        + compose.getServiceHost(service, port)
+        + ":"
+        + compose.getServicePort(service, port);
   }
 
   private static JsonNode get(HttpClient http, String url) throws Exception {
