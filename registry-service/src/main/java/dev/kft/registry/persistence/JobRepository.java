@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,20 @@ public class JobRepository {
       }
     }
     return jobs;
+  }
+
+  /** How many tracked jobs are in each status (statuses without jobs are absent). */
+  public Map<JobStatus, Long> countByStatus() throws SQLException {
+    Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
+    try (Connection c = db.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("select status, count(*) from job group by status");
+        ResultSet r = s.executeQuery()) {
+      while (r.next()) {
+        counts.put(JobStatus.valueOf(r.getString(1)), r.getLong(2));
+      }
+    }
+    return counts;
   }
 
   public Optional<TrackedJob> get(String jobId) throws SQLException {

@@ -3,6 +3,7 @@ package dev.kft.registry.messaging;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kft.events.Event;
 import dev.kft.events.JobAccepted;
@@ -112,6 +113,17 @@ class JobTrackingTest {
         .body("metrics.findAll { it.name == 'loss' }.step", equalTo(List.of(10, 20)));
     given().get("/api/jobs?status=COMPLETED").then().statusCode(200).body("jobId", hasItems(id));
     given().get("/api/jobs?status=NOPE").then().statusCode(400);
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    double completed =
+        metrics
+            .lines()
+            .filter(l -> l.startsWith("kft_registry_jobs{status=\"completed\"}"))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .findFirst()
+            .orElseThrow();
+    long listed =
+        given().get("/api/jobs?status=COMPLETED").then().extract().jsonPath().getList("$").size();
+    assertEquals(listed, (long) completed, "the gauge counts the completed jobs the API lists");
     given().auth().oauth2("test-token").post("/api/jobs/{id}/cancel", id).then().statusCode(409);
   }
 }
