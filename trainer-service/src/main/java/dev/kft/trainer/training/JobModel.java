@@ -64,23 +64,16 @@ public record JobModel(
     Optional<PeftCheckpoint.Manifest> manifest = loaded.peft();
     Optional<PeftMethod> method;
     if (manifest.isPresent()) {
-      // a resumed PEFT checkpoint comes with its tensors; its base path is relative to it
       method = Peft.of(manifest.get().method(), model.config(), null);
-      PeftCheckpoint.Base base = manifest.get().base();
-      Path absolute = latest.orElseThrow().resolve(base.path()).normalize().toAbsolutePath();
-      manifest =
-          Optional.of(
-              new PeftCheckpoint.Manifest(
-                  manifest.get().method(),
-                  new PeftCheckpoint.Base(base.source(), absolute.toString(), base.sha256())));
+      manifest = Optional.of(absolute(manifest.get(), latest.orElseThrow()));
     } else {
       method = Peft.of(spec.method(), model.config(), loaded.tokenizer());
       if (method.isPresent()) {
         manifest = Optional.of(start(store, loaded, method.get(), prepared));
       }
     }
-    Map<String, NDArray> trainable = new LinkedHashMap<>();
     model.requireGradients(name -> method.map(p -> p.trains(name)).orElse(true));
+    Map<String, NDArray> trainable = new LinkedHashMap<>();
     model
         .parameters()
         .forEach(
@@ -89,15 +82,20 @@ public record JobModel(
                 trainable.put(name, array);
               }
             });
+    long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
     ParameterCount count =
-        method
-            .map(p -> p.count(model.config()))
-            .orElseGet(
-                () -> {
-                  long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
-                  return new ParameterCount(all, all);
-                });
+        method.map(p -> p.count(model.config())).orElse(new ParameterCount(all, all));
     return new JobModel(model, loaded.directory(), manifest, count, trainable);
+  }
+
+  /**
+   * A resumed checkpoint's manifest with its base path, relative to the checkpoint, made absolute.
+   */
+  private static PeftCheckpoint.Manifest absolute(PeftCheckpoint.Manifest m, Path checkpoint) {
+    PeftCheckpoint.Base base = m.base();
+    Path path = checkpoint.resolve(base.path()).normalize().toAbsolutePath();
+    return new PeftCheckpoint.Manifest(
+        m.method(), new PeftCheckpoint.Base(base.source(), path.toString(), base.sha256()));
   }
 
   /** Keeps the base, then adds the method's freshly initialised tensors to the model. */
