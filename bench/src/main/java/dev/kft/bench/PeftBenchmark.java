@@ -196,15 +196,7 @@ public final class PeftBenchmark {
       method.ifPresent(
           m -> model.extend(m.init(1, n -> new TensorData(new long[] {0}, new float[0])), m::bind));
       model.requireGradients(n -> method.map(m -> m.trains(n)).orElse(true));
-      Map<String, NDArray> trainable = new LinkedHashMap<>();
-      model
-          .parameters()
-          .forEach(
-              (n, a) -> {
-                if (a.hasGradient()) {
-                  trainable.put(n, a);
-                }
-              });
+      Map<String, NDArray> trainable = model.trainableParameters();
       long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
       long trained = trainable.values().stream().mapToLong(NDArray::size).sum();
       try (AdamW optimizer = new AdamW(manager, 0.9, 0.999, 1e-8, 0.01, Set.of())) {

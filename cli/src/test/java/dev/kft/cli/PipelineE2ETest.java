@@ -147,6 +147,15 @@ class PipelineE2ETest {
     }
   }
 
+  /** The job's first event of {@code type} on {@code kft.job-events}. */
+  private <T extends Event> T jobEvent(String jobId, Class<T> type) {
+    return type.cast(
+        kafka
+            .awaitEvents(
+                Topics.JOB_EVENTS, e -> e.jobId().equals(jobId) && type.isInstance(e), 1, WAIT)
+            .get(0));
+  }
+
   private List<Event> events(String topic, String jobId, int count) {
     return kafka.awaitEvents(topic, e -> e.jobId().equals(jobId), count, WAIT);
   }
@@ -232,15 +241,7 @@ class PipelineE2ETest {
     Run submitted = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
     assertEquals(0, submitted.exit(), submitted.out());
     String jobId = submitted.out().lines().findFirst().orElseThrow();
-    TrainingStarted started =
-        (TrainingStarted)
-            kafka
-                .awaitEvents(
-                    Topics.JOB_EVENTS,
-                    e -> e.jobId().equals(jobId) && e instanceof TrainingStarted,
-                    1,
-                    WAIT)
-                .get(0);
+    TrainingStarted started = jobEvent(jobId, TrainingStarted.class);
     // r·(32 + 32) for query and value of the one layer, plus the classifier (32·2 + 2)
     assertEquals(2 * 8 * 64 + 66, started.trainableParameters().trainable());
     CheckpointSaved saved = (CheckpointSaved) events(Topics.CHECKPOINTS, jobId, 1).get(0);
@@ -283,15 +284,7 @@ class PipelineE2ETest {
     Run submitted = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
     assertEquals(0, submitted.exit(), submitted.out());
     String jobId = submitted.out().lines().findFirst().orElseThrow();
-    TrainingFinished finished =
-        (TrainingFinished)
-            kafka
-                .awaitEvents(
-                    Topics.JOB_EVENTS,
-                    e -> e.jobId().equals(jobId) && e instanceof TrainingFinished,
-                    1,
-                    WAIT)
-                .get(0);
+    TrainingFinished finished = jobEvent(jobId, TrainingFinished.class);
     assertEquals(TrainingFinished.Reason.EARLY_STOPPED, finished.reason());
     assertTrue(finished.step() < 400, "stopped at step " + finished.step());
     JsonNode job = new RegistryClient(settings).get("/api/jobs/" + jobId);
@@ -311,15 +304,7 @@ class PipelineE2ETest {
                 "{model: {source: bert-base-chinese}, dataset: {uri: x.csv},"
                     + " training: {learning_rate: -1}, registry: {model_name: r}}"),
             "e2e"));
-    JobRejected rejection =
-        (JobRejected)
-            kafka
-                .awaitEvents(
-                    Topics.JOB_EVENTS,
-                    e -> e.jobId().equals(rejected) && e instanceof JobRejected,
-                    1,
-                    WAIT)
-                .get(0);
+    JobRejected rejection = jobEvent(rejected, JobRejected.class);
     assertTrue(rejection.toString().contains("training.learning_rate"), rejection.toString());
 
     Path missing =
@@ -331,15 +316,7 @@ class PipelineE2ETest {
     assertEquals(JobWatch.FAILED, submitted.exit(), submitted.out());
     assertTrue(submitted.out().contains("no-such-file.csv"), submitted.out());
     String failedId = submitted.out().lines().findFirst().orElseThrow();
-    assertInstanceOf(
-        JobFailed.class,
-        kafka
-            .awaitEvents(
-                Topics.JOB_EVENTS,
-                e -> e.jobId().equals(failedId) && e instanceof JobFailed,
-                1,
-                WAIT)
-            .get(0));
+    assertInstanceOf(JobFailed.class, jobEvent(failedId, JobFailed.class));
     for (String line : stack.status()) {
       if (line.contains("http")) {
         assertTrue(line.contains("ready"), line);

@@ -118,6 +118,18 @@ public final class BertClassifier implements AutoCloseable {
     return count;
   }
 
+  /** The parameters {@link #requireGradients} marked as trained, by name, in order. */
+  public Map<String, NDArray> trainableParameters() {
+    Map<String, NDArray> trainable = new LinkedHashMap<>();
+    parameters.forEach(
+        (name, array) -> {
+          if (array.hasGradient()) {
+            trainable.put(name, array);
+          }
+        });
+    return trainable;
+  }
+
   /** Copies every parameter into Java memory, for checkpoints and export. */
   public Map<String, TensorData> toTensors() {
     return toTensors(name -> true);

@@ -9,7 +9,6 @@ import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertLayout;
 import dev.kft.nn.ModelExtension;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -25,7 +24,6 @@ import java.util.function.Function;
 public final class BottleneckAdapters implements PeftMethod {
 
   private static final String ADAPTER = ".adapter";
-  private static final List<String> HEAD = List.of(BertLayout.CLASSIFIER);
 
   private final Map<String, long[]> shapes = new LinkedHashMap<>();
 
@@ -81,7 +79,7 @@ public final class BottleneckAdapters implements PeftMethod {
 
   @Override
   public boolean trainsBase(String name) {
-    return Modules.saved(HEAD, name);
+    return Modules.head(name);
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertLayout;
 import dev.kft.nn.ModelExtension;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -23,8 +22,6 @@ public final class PromptTuning implements PeftMethod {
 
   /** The tensor's name, as PEFT saves it. */
   public static final String PROMPT = "prompt_embeddings";
-
-  private static final List<String> HEAD = List.of(BertLayout.CLASSIFIER);
 
   private final PromptTuningSpec spec;
   private final int hidden;
@@ -101,7 +98,7 @@ public final class PromptTuning implements PeftMethod {
 
   @Override
   public boolean trainsBase(String name) {
-    return Modules.saved(HEAD, name);
+    return Modules.head(name);
   }
 
   @Override

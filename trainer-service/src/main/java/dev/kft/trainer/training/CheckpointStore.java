@@ -126,7 +126,7 @@ public final class CheckpointStore {
           new PeftCheckpoint.Manifest(
               m.method(),
               new PeftCheckpoint.Base(m.base().source(), base.toString(), m.base().sha256())),
-          model.toTensors(name -> model.parameters().get(name).hasGradient()));
+          model.toTensors(model.trainableParameters()::containsKey));
     } else {
       ModelExport.write(model, tokenizerDir, temp);
     }

@@ -15,7 +15,6 @@ import dev.kft.peft.PeftMethod;
 import dev.kft.peft.PromptTuning;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,19 +72,10 @@ public record JobModel(
       }
     }
     model.requireGradients(name -> method.map(p -> p.trains(name)).orElse(true));
-    Map<String, NDArray> trainable = new LinkedHashMap<>();
-    model
-        .parameters()
-        .forEach(
-            (name, array) -> {
-              if (array.hasGradient()) {
-                trainable.put(name, array);
-              }
-            });
     long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
     ParameterCount count =
         method.map(p -> p.count(model.config())).orElse(new ParameterCount(all, all));
-    return new JobModel(model, loaded.directory(), manifest, count, trainable);
+    return new JobModel(model, loaded.directory(), manifest, count, model.trainableParameters());
   }
 
   /**

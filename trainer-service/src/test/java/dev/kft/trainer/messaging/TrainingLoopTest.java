@@ -12,10 +12,6 @@ import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.events.CheckpointEvaluated;
 import dev.kft.events.CheckpointSaved;
-import dev.kft.events.DatasetPrepared;
-import dev.kft.events.DatasetPrepared.OffsetRange;
-import dev.kft.events.DatasetPrepared.SplitReport;
-import dev.kft.events.DatasetPrepared.TokenLengthStats;
 import dev.kft.events.Event;
 import dev.kft.events.JobFailed;
 import dev.kft.events.StopTraining;
@@ -26,6 +22,7 @@ import dev.kft.events.TrainingStarted;
 import dev.kft.job.JobSpecs;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
+import dev.kft.testing.TinyDatasets;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -106,31 +103,7 @@ class TrainingLoopTest {
         """
                         .formatted(source, training)))
             .spec();
-    kafka.publish(
-        Topics.JOB_EVENTS,
-        new DatasetPrepared(
-            Event.newId(),
-            jobId,
-            Instant.now(),
-            "d",
-            "s",
-            "t",
-            List.of("neg", "pos"),
-            128,
-            "longest",
-            96,
-            Map.of(),
-            Map.of(
-                "train",
-                new SplitReport(
-                    96,
-                    0,
-                    Map.of("neg", 48L, "pos", 48L),
-                    new TokenLengthStats(8, 8, 8, 8, 8, 8, 0, 0),
-                    8,
-                    12,
-                    new OffsetRange(0, from, until))),
-            spec));
+    kafka.publish(Topics.JOB_EVENTS, TinyDatasets.trainOnly(jobId, spec, 128, from, until));
     return jobId;
   }
 

@@ -14,10 +14,6 @@ import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.events.DatasetPrepared;
-import dev.kft.events.DatasetPrepared.OffsetRange;
-import dev.kft.events.DatasetPrepared.SplitReport;
-import dev.kft.events.DatasetPrepared.TokenLengthStats;
-import dev.kft.events.Event;
 import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingStarted.ParameterCount;
 import dev.kft.io.ConfinedPaths;
@@ -29,10 +25,10 @@ import dev.kft.nn.BertLayout;
 import dev.kft.peft.Peft;
 import dev.kft.peft.PeftCheckpoint;
 import dev.kft.peft.PeftMethod;
+import dev.kft.testing.TinyDatasets;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -147,29 +143,7 @@ class PeftTrainingTest {
             """
                         .formatted(source, method, learningRate, steps, steps / 2)))
             .spec();
-    return new DatasetPrepared(
-        Event.newId(),
-        jobId,
-        Instant.now(),
-        "d",
-        "s",
-        "t",
-        List.of("neg", "pos"),
-        8,
-        "longest",
-        96,
-        Map.of(),
-        Map.of(
-            "train",
-            new SplitReport(
-                96,
-                0,
-                Map.of("neg", 48L, "pos", 48L),
-                new TokenLengthStats(8, 8, 8, 8, 8, 8, 0, 0),
-                8,
-                12,
-                new OffsetRange(0, 0, 12))),
-        spec);
+    return TinyDatasets.trainOnly(jobId, spec, 8, 0, 12);
   }
 
   private Reports run(DatasetPrepared prepared, long stopAfter) throws Exception {

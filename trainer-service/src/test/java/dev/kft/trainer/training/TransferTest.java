@@ -49,15 +49,7 @@ class TransferTest {
       BertClassifier model, Predicate<String> trainable, int token, double rate, int steps)
       throws Exception {
     model.requireGradients(trainable);
-    Map<String, NDArray> trained = new java.util.LinkedHashMap<>();
-    model
-        .parameters()
-        .forEach(
-            (n, a) -> {
-              if (a.hasGradient()) {
-                trained.put(n, a);
-              }
-            });
+    Map<String, NDArray> trained = model.trainableParameters();
     TrainingSpec spec = spec(rate, steps);
     List<TokenizedBatch> data = TrainingRunTest.data(token, 1, 11);
     TrainingPlan plan = TrainingPlan.of(spec, data.size());
