@@ -40,6 +40,7 @@ public final class ForwardBackwardBenchmark {
   private static final int SEQ = 128;
   private static final int WARMUP = 3;
   private static final int STEPS = 15;
+  private static final int ROUNDS = 3;
 
   private record Geometry(String name, int layers, int hidden) {}
 
@@ -53,7 +54,16 @@ public final class ForwardBackwardBenchmark {
     List<String> rows = new ArrayList<>();
     List<String> evalRows = new ArrayList<>();
     for (Geometry g : geometries) {
-      Timing djl = djlMillis(g);
+      Timing djl = null;
+      double[] torch = null;
+      // Other tenants of a shared machine come and go: alternate the sides for a few rounds and
+      // keep each side's fastest round, so a burst of load on one side does not decide the ratio.
+      for (int round = 0; round < ROUNDS; round++) {
+        Timing d = djlMillis(g);
+        double[] t = torchMillis(python, script, g);
+        djl = djl == null || d.total() < djl.total() ? d : djl;
+        torch = torch == null || t[3] < torch[3] ? t : torch;
+      }
       double eval = evalMillis(g);
       evalRows.add(
           String.format(
@@ -63,7 +73,6 @@ public final class ForwardBackwardBenchmark {
               1000.0 * BATCH / djl.total(),
               1000.0 * BATCH / eval,
               djl.total() / eval));
-      double[] torch = torchMillis(python, script, g);
       rows.add(
           String.format(
               Locale.ROOT,
@@ -81,8 +90,8 @@ public final class ForwardBackwardBenchmark {
     }
     System.out.printf(
         "training step (forward / backward / clip+AdamW, ms), batch %d, seq %d,"
-            + " median of %d steps, %s intra-op threads%n",
-        BATCH, SEQ, STEPS, System.getProperty("ai.djl.pytorch.num_threads", "?"));
+            + " median of %d steps, fastest of %d alternating rounds, %s intra-op threads%n",
+        BATCH, SEQ, STEPS, ROUNDS, System.getProperty("ai.djl.pytorch.num_threads", "?"));
     System.out.println(
         "| model    | kft DJL f / b / opt   | kft    | PyTorch f / b / opt   |"
             + " PyTorch | ratio  |");
@@ -180,9 +189,8 @@ public final class ForwardBackwardBenchmark {
           }
           t2 = System.nanoTime();
           try (NoGrad noGrad = NoGrad.enter()) {
-            GradientClipping.clip(model.parameters().values(), 1.0, step);
-            optimizer.step(model.parameters(), 1e-4);
-            GradientClipping.zero(model.parameters().values(), step);
+            double norm = GradientClipping.norm(model.parameters().values(), step);
+            optimizer.step(model.parameters(), 1e-4, GradientClipping.scale(norm, 1.0));
           }
           model.parameters().get("classifier.bias").toFloatArray();
         }

@@ -7,44 +7,27 @@ import ai.djl.ndarray.NDManager;
 import java.util.Collection;
 
 /**
- * Clips gradients by their global L2 norm as {@code torch.nn.utils.clip_grad_norm_} does: every
- * gradient is scaled by {@code min(1, maxNorm / (norm + 1e-6))}.
+ * Clipping by the global L2 norm of all gradients, as {@code torch.nn.utils.clip_grad_norm_} does:
+ * every gradient is scaled by {@code min(1, maxNorm / (norm + 1e-6))}. The scaling itself is left
+ * to {@link AdamW#step}, which reads each gradient once anyway.
  */
 public final class GradientClipping {
 
   private GradientClipping() {}
 
-  /**
-   * Clips the gradients of {@code parameters} in place when {@code maxNorm > 0}.
-   *
-   * @return the global norm before clipping
-   */
-  public static double clip(Collection<NDArray> parameters, double maxNorm, NDManager scratch) {
-    NDList squares = new NDList();
-    NDList gradients = new NDList();
+  /** The global L2 norm of the gradients of {@code parameters}: the norm of their norms. */
+  public static double norm(Collection<NDArray> parameters, NDManager scratch) {
+    NDList norms = new NDList();
     for (NDArray p : parameters) {
       NDArray g = p.getGradient();
       scratch.attachAll(g);
-      gradients.add(g);
-      squares.add(g.square().sum());
+      norms.add(g.norm());
     }
-    double norm = Math.sqrt(NDArrays.stack(squares).sum().getFloat());
-    if (maxNorm > 0) {
-      double coefficient = Math.min(1.0, maxNorm / (norm + 1e-6));
-      if (coefficient < 1.0) {
-        NDArray scale = scratch.create((float) coefficient);
-        gradients.forEach(g -> g.muli(scale));
-      }
-    }
-    return norm;
+    return NDArrays.stack(norms).norm().getFloat();
   }
 
-  /** Sets every gradient to zero, after an optimizer step. */
-  public static void zero(Collection<NDArray> parameters, NDManager scratch) {
-    for (NDArray p : parameters) {
-      NDArray g = p.getGradient();
-      scratch.attachAll(g);
-      g.subi(g);
-    }
+  /** The factor for the gradients: 1 when {@code maxNorm} is off (≤ 0) or not exceeded. */
+  public static double scale(double norm, double maxNorm) {
+    return maxNorm > 0 ? Math.min(1.0, maxNorm / (norm + 1e-6)) : 1.0;
   }
 }

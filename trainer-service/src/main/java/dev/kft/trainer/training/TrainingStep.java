@@ -62,10 +62,9 @@ public final class TrainingStep {
         }
       }
       try (NoGrad noGrad = NoGrad.enter()) {
-        double norm = GradientClipping.clip(trainable.values(), maxGradNorm, step);
+        double norm = GradientClipping.norm(trainable.values(), step);
         double rate = schedule.rate(optimizer.steps());
-        optimizer.step(trainable, rate);
-        GradientClipping.zero(trainable.values(), step);
+        optimizer.step(trainable, rate, GradientClipping.scale(norm, maxGradNorm));
         return new Result(lossSum / microBatches.size(), norm, rate);
       }
     }
