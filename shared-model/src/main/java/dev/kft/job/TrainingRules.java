@@ -40,6 +40,7 @@ final class TrainingRules {
     t.bool("greater_is_better");
     t.integer("early_stopping_patience", 1);
     t.number("early_stopping_threshold", ">= 0", v -> v >= 0);
+    t.bool("group_by_length");
 
     if ("steps".equals(eval) && !t.has("eval_steps")) {
       t.problem("eval_steps", "required when eval_strategy is steps");

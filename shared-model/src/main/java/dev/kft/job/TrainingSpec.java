@@ -37,6 +37,10 @@ import java.util.List;
  * @param greaterIsBetter by default false only for metrics whose name ends in {@code loss}
  * @param earlyStoppingPatience evaluations without improvement before stopping; none disables
  * @param earlyStoppingThreshold improvement needed to count as one, default 0.0
+ * @param groupByLength batches of examples of similar length (less padding, so faster with {@code
+ *     padding: longest}), default false; for training as Hugging Face's, within mega-batches of 50
+ *     batches of the shuffled train split; evaluation splits the same way (one sorted mega-batch as
+ *     a rule)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -66,7 +70,8 @@ public record TrainingSpec(
     String metricForBestModel,
     Boolean greaterIsBetter,
     Integer earlyStoppingPatience,
-    Double earlyStoppingThreshold) {
+    Double earlyStoppingThreshold,
+    Boolean groupByLength) {
 
   /** Learning-rate schedules. */
   public static final List<String> SCHEDULERS =
@@ -103,13 +108,14 @@ public record TrainingSpec(
       greaterIsBetter = !metricForBestModel.endsWith("loss");
     }
     earlyStoppingThreshold = or(earlyStoppingThreshold, 0.0);
+    groupByLength = or(groupByLength, false);
   }
 
   /** Hugging Face's defaults for every setting. */
   public static TrainingSpec defaults() {
     return new TrainingSpec(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether early stopping is on. */

@@ -183,11 +183,16 @@ public final class DataPreparation {
             s.getKey() == Split.TRAIN
                 ? spec.training().perDeviceTrainBatchSize()
                 : spec.training().perDeviceEvalBatchSize();
-        List<Encoded> encoded = encoder.encode(s.getValue());
+        List<Example> examples = s.getValue();
+        List<Encoded> encoded = encoder.encode(examples);
+        if (spec.training().groupByLength()) {
+          examples = LengthGrouping.reorder(examples, encoded, batchSize);
+          encoded = LengthGrouping.reorder(encoded, encoded, batchSize);
+        }
         batches.put(
             s.getKey(),
             Batcher.batches(
-                jobId, s.getKey(), s.getValue(), encoded, batchSize, padTo, encoder.padId()));
+                jobId, s.getKey(), examples, encoded, batchSize, padTo, encoder.padId()));
         summaries.put(
             s.getKey(),
             new SplitSummary(

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,6 +85,71 @@ class DataPreparationTest {
     assertTrue(
         prepared.splits().get(Split.TRAIN).tokens().truncated() == 6,
         "every pair is longer than 12 tokens");
+  }
+
+  @Test
+  void groupByLengthBatchesTrainRowsOfSimilarLength() throws Exception {
+    StringBuilder rows = new StringBuilder();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 300; i++) {
+      rows.append("{\"text\": \"")
+          .append("好".repeat(1 + random.nextInt(40)))
+          .append(i)
+          .append("\", \"label\": \"")
+          .append(i % 2 == 0 ? "pos" : "neg")
+          .append("\"}\n");
+    }
+    Files.writeString(dir.resolve("train.jsonl"), rows);
+    Files.writeString(
+        dir.resolve("dev.jsonl"), rows.toString().replace("\", \"label", "x\", \"label"));
+    String yaml =
+        """
+        model: {source: m}
+        dataset: {train_uri: train.jsonl, validation_uri: dev.jsonl}
+        training: {per_device_train_batch_size: 2, per_device_eval_batch_size: 8,
+          group_by_length: %s}
+        registry: {model_name: r}
+        """;
+    List<TokenizedBatch> plain = prepare(yaml.formatted("false")).get(Split.TRAIN);
+    Map<Split, List<TokenizedBatch>> groupedSplits = prepare(yaml.formatted("true"));
+    List<TokenizedBatch> grouped = groupedSplits.get(Split.TRAIN);
+    List<TokenizedBatch> validation = groupedSplits.get(Split.VALIDATION);
+    for (int b = 1; b < validation.size(); b++) {
+      assertTrue(validation.get(b).sequenceLength() <= validation.get(b - 1).sequenceLength());
+    }
+    assertEquals(rowIds(plain), rowIds(grouped), "the same rows, each once");
+    long tokens = 0;
+    for (TokenizedBatch b : grouped) {
+      for (byte m : b.attentionMask()) {
+        tokens += m;
+      }
+    }
+    assertTrue(
+        padded(grouped) <= 1.05 * tokens && padded(plain) > 1.15 * tokens,
+        "padded " + padded(grouped) + " grouped, " + padded(plain) + " not, tokens " + tokens);
+    // 300 rows in batches of 2: mega-batches of 50 batches, each sorted longest first
+    for (int b = 1; b < grouped.size(); b++) {
+      if (b % 50 != 0) {
+        assertTrue(grouped.get(b).sequenceLength() <= grouped.get(b - 1).sequenceLength());
+      }
+    }
+  }
+
+  private Map<Split, List<TokenizedBatch>> prepare(String yaml) throws Exception {
+    JobSpec spec = JobSpecs.validate(JobSpecs.parse(yaml)).spec();
+    return preparation(100_000).prepare("j", spec, TOKENIZER).batches();
+  }
+
+  private static List<Integer> rowIds(List<TokenizedBatch> batches) {
+    return batches.stream()
+        .flatMapToInt(b -> java.util.Arrays.stream(b.rowIds()))
+        .sorted()
+        .boxed()
+        .toList();
+  }
+
+  private static long padded(List<TokenizedBatch> batches) {
+    return batches.stream().mapToLong(b -> (long) b.rows() * b.sequenceLength()).sum();
   }
 
   @Test
