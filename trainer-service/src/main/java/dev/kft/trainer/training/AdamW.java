@@ -140,7 +140,10 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
-  /** The same update op by op, for parameters outside CPU memory (a GPU). */
+  /**
+   * The same update op by op, for parameters outside CPU memory (a GPU); scalars are arrays of a
+   * per-step manager, never {@code Number} overloads.
+   */
   private void opByOpStep(Map<String, NDArray> trainable, FusedAdamW.Coefficients c) {
     try (NDManager scratch = manager.newSubManager()) {
       NDArray scale = scratch.create(c.gradientScale());
@@ -161,7 +164,7 @@ public final class AdamW implements AutoCloseable {
         if (c.gradientScale() != 1f) {
           g.muli(scale);
         }
-        if (!noDecay.contains(e.getKey())) {
+        if (weightDecay != 0 && !noDecay.contains(e.getKey())) {
           p.muli(decay);
         }
         m.muli(b1).addi(g.mul(oneMinusB1));
