@@ -1,6 +1,8 @@
 package dev.kft.messaging;
 
 import dev.kft.events.Event;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -38,6 +40,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private final String name;
   private final String bootstrapServers;
   private final String groupId;
+  private final MeterRegistry registry;
   private final AtomicBoolean running = new AtomicBoolean();
   private final EventDeserializer events = new EventDeserializer();
   private final ExecutorService worker;
@@ -45,10 +48,13 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private volatile KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
 
-  protected RecordLoop(String name, String bootstrapServers, String groupId) {
+  /** {@code registry} gets each consumer's client metrics (lag, fetch rates). */
+  protected RecordLoop(
+      String name, String bootstrapServers, String groupId, MeterRegistry registry) {
     this.name = name;
     this.bootstrapServers = bootstrapServers;
     this.groupId = groupId;
+    this.registry = registry;
     this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-worker"));
   }
 
@@ -57,14 +63,6 @@ public abstract class RecordLoop<R extends AutoCloseable> {
 
   /** Subscribes the consumer to its topics. */
   protected abstract void subscribe(KafkaConsumer<String, byte[]> consumer) throws Exception;
-
-  /**
-   * Called with each new consumer; what it returns is closed with the consumer. Services bind the
-   * consumer's client metrics (lag, fetch rates) here.
-   */
-  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
-    return () -> {};
-  }
 
   /** Handles one record; commits its offset, directly or in a transaction, once settled. */
   protected abstract void handle(
@@ -150,10 +148,16 @@ public abstract class RecordLoop<R extends AutoCloseable> {
     return future;
   }
 
+  private KafkaClientMetrics bind(KafkaConsumer<String, byte[]> c) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(c);
+    metrics.bindTo(registry);
+    return metrics;
+  }
+
   private void run() {
     while (running.get()) {
       try (KafkaConsumer<String, byte[]> c = newConsumer();
-          AutoCloseable observed = observe(c);
+          KafkaClientMetrics metrics = bind(c);
           R resources = open()) {
         consumer = c;
         subscribe(c);

@@ -8,7 +8,6 @@ import dev.kft.events.Topics;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -40,7 +39,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
 
   private final JobProcessor processor;
   private final DataPrepConfig config;
-  private final MeterRegistry registry;
   private final SettledJobs settled = new SettledJobs();
   private volatile boolean revoked;
 
@@ -49,10 +47,9 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
       DataPrepConfig config,
       MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-    super("kft-data-prep-jobs", bootstrapServers, "kft-data-prep");
+    super("kft-data-prep-jobs", bootstrapServers, "kft-data-prep", registry);
     this.processor = processor;
     this.config = config;
-    this.registry = registry;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -67,13 +64,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
   protected TransactionalPublisher open() {
     return new TransactionalPublisher(
         bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
-  }
-
-  @Override
-  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
-    metrics.bindTo(registry);
-    return metrics;
   }
 
   @Override

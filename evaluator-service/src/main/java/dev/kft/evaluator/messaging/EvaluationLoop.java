@@ -18,7 +18,6 @@ import dev.kft.messaging.BatchReplay;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -55,7 +54,6 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
   private final ConfinedPaths artifacts;
   private final EvaluatorConfig config;
   private final EvaluatorMetrics metrics;
-  private final MeterRegistry registry;
   private final Map<String, JobState> jobs = new ConcurrentHashMap<>();
   private final Set<String> failedJobs = ConcurrentHashMap.newKeySet();
 
@@ -66,7 +64,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
       EvaluatorMetrics metrics,
       MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
-    super("kft-evaluator-checkpoints", servers, "kft-evaluator");
+    super("kft-evaluator-checkpoints", servers, "kft-evaluator", registry);
     this.evaluator =
         new JobEvaluator(
             loader,
@@ -75,7 +73,6 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
     this.artifacts = artifacts;
     this.config = config;
     this.metrics = metrics;
-    this.registry = registry;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -95,13 +92,6 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
   protected TransactionalPublisher open() {
     return new TransactionalPublisher(
         bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
-  }
-
-  @Override
-  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
-    metrics.bindTo(registry);
-    return metrics;
   }
 
   @Override

@@ -11,7 +11,6 @@ import dev.kft.trainer.config.TrainerConfig;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -50,7 +49,7 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
       TrainerConfig config,
       MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
-    super("kft-trainer-jobs", servers, "kft-trainer");
+    super("kft-trainer-jobs", servers, "kft-trainer", registry);
     this.job = new TrainingJob(loader, new CheckpointStore(config.artifactRoot()), config.device());
     this.running = running;
     this.config = config;
@@ -72,13 +71,6 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
   @Override
   protected EventPublisher open() {
     return new EventPublisher(bootstrapServers());
-  }
-
-  @Override
-  protected AutoCloseable observe(KafkaConsumer<String, byte[]> consumer) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
-    metrics.bindTo(registry);
-    return metrics;
   }
 
   @Override
