@@ -186,8 +186,9 @@ public final class DataPreparation {
         List<Example> examples = s.getValue();
         List<Encoded> encoded = encoder.encode(examples);
         if (spec.training().groupByLength()) {
-          examples = LengthGrouping.reorder(examples, encoded, batchSize);
-          encoded = LengthGrouping.reorder(encoded, encoded, batchSize);
+          List<Integer> order = LengthGrouping.order(encoded, batchSize);
+          examples = LengthGrouping.arrange(examples, order);
+          encoded = LengthGrouping.arrange(encoded, order);
         }
         batches.put(
             s.getKey(),

@@ -22,14 +22,8 @@ public final class LengthGrouping {
 
   private LengthGrouping() {}
 
-  /** The examples and their encodings in grouped order (both lists in the same new order). */
-  public static <T> List<T> reorder(List<T> items, List<Encoded> encoded, int batchSize) {
-    List<Integer> order = order(encoded, batchSize);
-    return order.stream().map(items::get).collect(Collectors.toCollection(ArrayList::new));
-  }
-
   /** Indices of {@code encoded} in grouped order. */
-  static List<Integer> order(List<Encoded> encoded, int batchSize) {
+  public static List<Integer> order(List<Encoded> encoded, int batchSize) {
     int mega = MEGA_BATCH * batchSize;
     List<Integer> order = new ArrayList<>(encoded.size());
     for (int from = 0; from < encoded.size(); from += mega) {
@@ -39,5 +33,10 @@ public final class LengthGrouping {
           .forEach(order::add);
     }
     return order;
+  }
+
+  /** {@code items} (examples or their encodings) in {@code order}. */
+  public static <T> List<T> arrange(List<T> items, List<Integer> order) {
+    return order.stream().map(items::get).collect(Collectors.toCollection(ArrayList::new));
   }
 }

@@ -16,8 +16,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,7 +92,7 @@ class DataPreparationTest {
   @Test
   void groupByLengthBatchesTrainRowsOfSimilarLength() throws Exception {
     StringBuilder rows = new StringBuilder();
-    java.util.Random random = new java.util.Random(3);
+    Random random = new Random(3);
     for (int i = 0; i < 300; i++) {
       rows.append("{\"text\": \"")
           .append("好".repeat(1 + random.nextInt(40)))
@@ -141,11 +143,7 @@ class DataPreparationTest {
   }
 
   private static List<Integer> rowIds(List<TokenizedBatch> batches) {
-    return batches.stream()
-        .flatMapToInt(b -> java.util.Arrays.stream(b.rowIds()))
-        .sorted()
-        .boxed()
-        .toList();
+    return batches.stream().flatMapToInt(b -> Arrays.stream(b.rowIds())).sorted().boxed().toList();
   }
 
   private static long padded(List<TokenizedBatch> batches) {

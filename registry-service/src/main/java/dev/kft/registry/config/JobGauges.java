@@ -8,6 +8,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -34,7 +35,7 @@ public class JobGauges {
   void onStart(@Observes StartupEvent event) {
     for (JobStatus status : JobStatus.values()) {
       Gauge.builder("kft.registry.jobs", () -> count(status))
-          .tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
+          .tag("status", status.name().toLowerCase(Locale.ROOT))
           .description("tracked jobs by status")
           .register(registry);
     }
