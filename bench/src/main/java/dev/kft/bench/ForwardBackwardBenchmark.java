@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -113,7 +111,7 @@ public final class ForwardBackwardBenchmark {
    */
   private static double evalMillis(Geometry g) {
     BertConfig config = config(g);
-    TokenizedBatch batch = batch();
+    TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, 21128, 1);
     double[] times = new double[STEPS];
     try (NDManager manager = NDManager.newBaseManager();
         BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager)) {
@@ -141,30 +139,12 @@ public final class ForwardBackwardBenchmark {
     return BertConfig.parse(json);
   }
 
-  private static TokenizedBatch batch() {
-    Random random = new Random(1);
-    int[] ids = random.ints(BATCH * SEQ, 1, 21128).toArray();
-    byte[] mask = new byte[BATCH * SEQ];
-    Arrays.fill(mask, (byte) 1);
-    return new TokenizedBatch(
-        "bench",
-        Split.TRAIN,
-        0,
-        BATCH,
-        SEQ,
-        ids,
-        mask,
-        new byte[BATCH * SEQ],
-        random.ints(BATCH, 0, 2).toArray(),
-        new int[BATCH]);
-  }
-
   /** Median milliseconds of forward, backward, clip+AdamW and the whole step. */
   private record Timing(double forward, double backward, double optimizer, double total) {}
 
   private static Timing djlMillis(Geometry g) {
     BertConfig config = config(g);
-    TokenizedBatch batch = batch();
+    TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, 21128, 1);
     double[][] times = new double[4][STEPS];
     try (NDManager manager = NDManager.newBaseManager();
         BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager);

@@ -3,7 +3,6 @@ package dev.kft.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.job.AdapterSpec;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 
 /**
@@ -207,7 +205,7 @@ public final class PeftBenchmark {
                 optimizer,
                 new LearningRateSchedule("constant", 1e-5, 0, 1000),
                 1.0);
-        TokenizedBatch batch = batch(config.vocabSize());
+        TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, config.vocabSize(), 3);
         step.run(List.of(batch), true);
         System.gc();
         Files.writeString(Path.of("/proc/self/clear_refs"), "5");
@@ -241,18 +239,5 @@ public final class PeftBenchmark {
         .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
         .findFirst()
         .orElseThrow();
-  }
-
-  private static TokenizedBatch batch(int vocab) {
-    Random random = new Random(3);
-    int[] ids = new int[BATCH * SEQ];
-    byte[] mask = new byte[ids.length];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = 1 + random.nextInt(vocab - 1);
-      mask[i] = 1;
-    }
-    int[] labels = random.ints(BATCH, 0, 2).toArray();
-    return new TokenizedBatch(
-        "bench", Split.TRAIN, 0, BATCH, SEQ, ids, mask, null, labels, new int[BATCH]);
   }
 }
