@@ -41,11 +41,12 @@ class Embeddings(nn.Module):
         self.token_type_embeddings = nn.Embedding(c["type_vocab_size"], c["hidden_size"])
         self.LayerNorm = nn.LayerNorm(c["hidden_size"], eps=c["layer_norm_eps"])
         self.dropout = nn.Dropout(c["hidden_dropout_prob"])
+        self.absolute = c.get("position_embedding_type", "absolute") == "absolute"
 
     def forward(self, input_ids, token_type_ids):
-        positions = torch.arange(input_ids.shape[1]).unsqueeze(0)
-        x = self.word_embeddings(input_ids) + self.position_embeddings(positions) \
-            + self.token_type_embeddings(token_type_ids)
+        x = self.word_embeddings(input_ids) + self.token_type_embeddings(token_type_ids)
+        if self.absolute:
+            x = x + self.position_embeddings(torch.arange(input_ids.shape[1]).unsqueeze(0))
         return self.dropout(self.LayerNorm(x))
 
 
@@ -59,6 +60,19 @@ class SelfAttention(nn.Module):
         self.key = nn.Linear(h, h)
         self.value = nn.Linear(h, h)
         self.dropout = nn.Dropout(c["attention_probs_dropout_prob"])
+        self.kind = c.get("position_embedding_type", "absolute")
+        if self.kind != "absolute":
+            self.max_positions = c["max_position_embeddings"]
+            self.distance_embedding = nn.Embedding(2 * self.max_positions - 1, self.size)
+
+    def relative(self, q, k):
+        n = q.shape[2]
+        distance = torch.arange(n).view(-1, 1) - torch.arange(n).view(1, -1)
+        table = self.distance_embedding(distance + self.max_positions - 1)
+        terms = torch.einsum("bhld,lrd->bhlr", q, table)
+        if self.kind == "relative_key_query":
+            terms = terms + torch.einsum("bhrd,lrd->bhlr", k, table)
+        return terms
 
     def split(self, x):
         b, s, _ = x.shape
@@ -66,7 +80,10 @@ class SelfAttention(nn.Module):
 
     def forward(self, x, bias):
         q, k, v = self.split(self.query(x)), self.split(self.key(x)), self.split(self.value(x))
-        scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(self.size) + bias
+        scores = torch.matmul(q, k.transpose(-1, -2))
+        if self.kind != "absolute":
+            scores = scores + self.relative(q, k)
+        scores = scores / math.sqrt(self.size) + bias
         probs = self.dropout(torch.softmax(scores, dim=-1))
         context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
         return context.view(context.shape[0], context.shape[1], -1)

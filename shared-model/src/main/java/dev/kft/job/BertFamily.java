@@ -50,7 +50,7 @@ public final class BertFamily {
 
   /** Other {@code config.json} keys a randomly initialised model may override. */
   public static final List<String> OTHER_CONFIG_KEYS =
-      List.of("layer_norm_eps", "initializer_range", "hidden_act");
+      List.of("layer_norm_eps", "initializer_range", "hidden_act", "position_embedding_type");
 
   /** Activation functions the model supports. */
   public static final List<String> ACTIVATIONS = List.of("gelu", "relu", "tanh");

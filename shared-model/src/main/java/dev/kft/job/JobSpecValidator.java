@@ -1,6 +1,7 @@
 package dev.kft.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.nn.BertConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +93,7 @@ final class JobSpecValidator {
     overrides.number("layer_norm_eps", "> 0", v -> v > 0);
     overrides.number("initializer_range", "> 0", v -> v > 0);
     overrides.oneOf("hidden_act", BertFamily.ACTIVATIONS);
+    overrides.oneOf("position_embedding_type", BertConfig.POSITION_EMBEDDING_TYPES);
   }
 
   private static void registry(SpecNode registry) {

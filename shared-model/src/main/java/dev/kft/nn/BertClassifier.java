@@ -104,14 +104,18 @@ public final class BertClassifier implements AutoCloseable {
 
   /**
    * Marks the parameters whose names {@code trainable} accepts as needing gradients, and the others
-   * as frozen.
+   * as frozen. The absolute position table is frozen with relative positions, since no pass reads
+   * it: PyTorch's optimizers skip such a parameter (its gradient stays unset), so weight decay must
+   * not shrink it here either.
    *
    * @return the number of trainable parameters (elements, not tensors)
    */
   public long requireGradients(Predicate<String> trainable) {
     long count = 0;
     for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-      boolean train = trainable.test(e.getKey());
+      boolean unused =
+          config.relativePositions() && e.getKey().equals(BertLayout.POSITION_EMBEDDINGS);
+      boolean train = !unused && trainable.test(e.getKey());
       e.getValue().setRequiresGradient(train);
       count += train ? e.getValue().size() : 0;
     }
@@ -155,9 +159,10 @@ public final class BertClassifier implements AutoCloseable {
       in = in.withPrefix(prompt.getShape().get(0));
     }
     NDArray hidden = embeddings(in, prompt, training);
-    NDArray mask = attentionBias(step, in.attentionMask());
+    AttentionTerms terms =
+        AttentionTerms.of(config, step, in.attentionMask(), hidden.getShape().get(1));
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      hidden = layer(BertLayout.layer(i), hidden, mask, step, training);
+      hidden = layer(BertLayout.layer(i), hidden, terms, training);
     }
     NDArray first = hidden.get(":, 0, :");
     NDArray pooled = dense(first, BertLayout.POOLER, training).tanh();
@@ -182,16 +187,16 @@ public final class BertClassifier implements AutoCloseable {
       words = NDArrays.concat(new NDList(prompts, words), 1);
       total += tokens;
     }
-    NDArray positions = step.arange(0L, total, 1L, DataType.INT64).reshape(1, -1);
-    NDArray sum =
-        words
-            .add(lookup(positions, BertLayout.POSITION_EMBEDDINGS))
-            .add(lookup(in.tokenTypeIds(), BertLayout.TOKEN_TYPE_EMBEDDINGS));
+    NDArray sum = words.add(lookup(in.tokenTypeIds(), BertLayout.TOKEN_TYPE_EMBEDDINGS));
+    if (!config.relativePositions()) {
+      NDArray positions = step.arange(0L, total, 1L, DataType.INT64).reshape(1, -1);
+      sum = sum.add(lookup(positions, BertLayout.POSITION_EMBEDDINGS));
+    }
     return dropout(norm(sum, BertLayout.EMBEDDINGS_NORM), config.hiddenDropoutProb(), training);
   }
 
-  private NDArray layer(String prefix, NDArray x, NDArray mask, NDManager step, boolean training) {
-    NDArray context = selfAttention(prefix + ".attention.self", x, mask, step, training);
+  private NDArray layer(String prefix, NDArray x, AttentionTerms terms, boolean training) {
+    NDArray context = selfAttention(prefix + ".attention.self", x, terms, training);
     NDArray attended =
         dropout(
             dense(context, prefix + ".attention.output.dense", training),
@@ -207,13 +212,11 @@ public final class BertClassifier implements AutoCloseable {
     return norm(out.add(h), prefix + ".output.LayerNorm");
   }
 
-  private NDArray selfAttention(
-      String prefix, NDArray x, NDArray mask, NDManager step, boolean training) {
+  private NDArray selfAttention(String prefix, NDArray x, AttentionTerms terms, boolean training) {
     NDArray q = splitHeads(dense(x, prefix + ".query", training));
     NDArray k = splitHeads(dense(x, prefix + ".key", training));
     NDArray v = splitHeads(dense(x, prefix + ".value", training));
-    NDArray scale = step.create((float) (1.0 / Math.sqrt(config.headSize())));
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask);
+    NDArray scores = terms.scores(q, k, parameters.get(prefix + ".distance_embedding.weight"));
     NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3);
     Shape s = context.getShape();
@@ -224,16 +227,6 @@ public final class BertClassifier implements AutoCloseable {
     Shape s = x.getShape();
     return x.reshape(s.get(0), s.get(1), config.numAttentionHeads(), config.headSize())
         .transpose(0, 2, 1, 3);
-  }
-
-  /** Hugging Face's additive mask: 0 where attended, the lowest float where padded. */
-  private static NDArray attentionBias(NDManager step, NDArray attentionMask) {
-    NDArray one = step.create(1f);
-    NDArray lowest = step.create(-Float.MAX_VALUE);
-    Shape s = attentionMask.getShape();
-    return one.sub(attentionMask.toType(DataType.FLOAT32, false))
-        .mul(lowest)
-        .reshape(s.get(0), 1, 1, s.get(1));
   }
 
   private NDArray dense(NDArray x, String module, boolean training) {

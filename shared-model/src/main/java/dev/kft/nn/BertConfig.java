@@ -13,6 +13,9 @@ import java.util.Map;
  * The geometry and labels of a BERT-family classifier, read from and written to a Hugging Face
  * {@code config.json}. The original JSON is kept so that export preserves keys kft does not use.
  *
+ * @param positionEmbeddingType {@code absolute} (a learned vector per position, added to the
+ *     embeddings), or {@code relative_key} / {@code relative_key_query} (a learned vector per
+ *     query-key distance in every layer's attention, Shaw et al. 2018, as Hugging Face's BERT)
  * @param labels label names by id ({@code id2label}); {@code num_labels} is their count
  */
 public record BertConfig(
@@ -30,8 +33,13 @@ public record BertConfig(
     double initializerRange,
     String hiddenAct,
     int padTokenId,
+    String positionEmbeddingType,
     List<String> labels,
     ObjectNode source) {
+
+  /** The values of {@code position_embedding_type} Hugging Face's BERT accepts. */
+  public static final List<String> POSITION_EMBEDDING_TYPES =
+      List.of("absolute", "relative_key", "relative_key_query");
 
   public BertConfig {
     labels = List.copyOf(labels);
@@ -41,6 +49,13 @@ public record BertConfig(
               + hiddenSize
               + " is not a multiple of num_attention_heads "
               + numAttentionHeads);
+    }
+    if (!POSITION_EMBEDDING_TYPES.contains(positionEmbeddingType)) {
+      throw new IllegalArgumentException(
+          "position_embedding_type '"
+              + positionEmbeddingType
+              + "' is not one of "
+              + POSITION_EMBEDDING_TYPES);
     }
     if (labels.isEmpty()) {
       throw new IllegalArgumentException("a classifier needs at least one label");
@@ -73,6 +88,7 @@ public record BertConfig(
         json.path("initializer_range").asDouble(0.02),
         json.path("hidden_act").asText("gelu"),
         json.path("pad_token_id").asInt(0),
+        json.path("position_embedding_type").asText("absolute"),
         labelsOf(json),
         ((ObjectNode) json).deepCopy());
   }
@@ -119,6 +135,7 @@ public record BertConfig(
         initializerRange,
         hiddenAct,
         padTokenId,
+        positionEmbeddingType,
         names,
         source);
   }
@@ -128,6 +145,11 @@ public record BertConfig(
    */
   public double headDropout() {
     return classifierDropout != null ? classifierDropout : hiddenDropoutProb;
+  }
+
+  /** Whether attention scores carry learned query-key distance terms. */
+  public boolean relativePositions() {
+    return !"absolute".equals(positionEmbeddingType);
   }
 
   /** Size of one attention head. */
@@ -156,6 +178,7 @@ public record BertConfig(
     json.put("initializer_range", initializerRange);
     json.put("hidden_act", hiddenAct);
     json.put("pad_token_id", padTokenId);
+    json.put("position_embedding_type", positionEmbeddingType);
     json.remove("num_labels");
     ObjectNode id2label = json.putObject("id2label");
     ObjectNode label2id = json.putObject("label2id");

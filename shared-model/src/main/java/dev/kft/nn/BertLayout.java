@@ -38,6 +38,11 @@ public final class BertLayout {
       linear(shapes, layer + ".attention.self.query", h, h);
       linear(shapes, layer + ".attention.self.key", h, h);
       linear(shapes, layer + ".attention.self.value", h, h);
+      if (c.relativePositions()) {
+        shapes.put(
+            layer + ".attention.self.distance_embedding.weight",
+            new long[] {2L * c.maxPositionEmbeddings() - 1, c.headSize()});
+      }
       linear(shapes, layer + ".attention.output.dense", h, h);
       norm(shapes, layer + ".attention.output.LayerNorm", h);
       linear(shapes, layer + ".intermediate.dense", h, c.intermediateSize());

@@ -1,10 +1,12 @@
 package dev.kft.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Our layout of bert-base-chinese has exactly the parameters Hugging Face counts. */
@@ -19,6 +21,31 @@ class BertGeometryTest {
     // transformers: BertModel 102,267,648; BertForSequenceClassification (2 labels) 102,269,186.
     assertEquals(102_267_648L, BertLayout.encoderParameterCount(config));
     assertEquals(102_269_186L, BertLayout.parameterCount(config));
+  }
+
+  @Test
+  void relativePositionsAddOneDistanceTablePerLayer() throws Exception {
+    BertConfig config =
+        BertConfig.read(CONFIG)
+            .withOverrides(Map.of("position_embedding_type", "relative_key"))
+            .withLabels(List.of("negative", "positive"));
+    // transformers' BertSelfAttention adds nn.Embedding(2 * 512 - 1, 64) to each of 12 layers.
+    assertEquals(102_267_648L + 12 * 1023 * 64, BertLayout.encoderParameterCount(config));
+    List<String> names = List.copyOf(BertLayout.shapes(config).keySet());
+    String table = "bert.encoder.layer.0.attention.self.distance_embedding.weight";
+    assertEquals(
+        names.indexOf("bert.encoder.layer.0.attention.self.value.bias") + 1, names.indexOf(table));
+    assertEquals("relative_key", config.toJson().get("position_embedding_type").asText());
+  }
+
+  @Test
+  void unknownPositionEmbeddingTypeIsNamed() throws Exception {
+    BertConfig config = BertConfig.read(CONFIG);
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> config.withOverrides(Map.of("position_embedding_type", "rotary")));
+    assertTrue(e.getMessage().contains("position_embedding_type 'rotary'"), e.getMessage());
   }
 
   @Test
@@ -49,7 +76,7 @@ class BertGeometryTest {
     BertConfig tiny =
         BertConfig.read(CONFIG)
             .withOverrides(
-                java.util.Map.of(
+                Map.of(
                     "num_hidden_layers",
                     2,
                     "hidden_size",

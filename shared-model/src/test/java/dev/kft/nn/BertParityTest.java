@@ -14,8 +14,9 @@ import dev.kft.testing.PythonReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our DJL model computes what Hugging Face's BertForSequenceClassification computes: the same
@@ -26,9 +27,12 @@ public class BertParityTest {
 
   @TempDir Path dir;
 
-  @Test
-  void logitsAndHiddenStatesMatchPyTorch() throws Exception {
-    BertConfig config = TinyBert.config(500, 64, 2, 4, 3, 0.2);
+  @ParameterizedTest
+  @ValueSource(strings = {"absolute", "relative_key", "relative_key_query"})
+  void logitsAndHiddenStatesMatchPyTorch(String positions) throws Exception {
+    BertConfig config =
+        TinyBert.config(500, 64, 2, 4, 3, 0.2)
+            .withOverrides(Map.of("position_embedding_type", positions));
     Map<String, TensorData> weights = BertInit.random(config, 11);
     Path file = dir.resolve("model.safetensors");
     SafeTensorsWriter.write(file, weights, Map.of("format", "pt"));
@@ -54,7 +58,8 @@ public class BertParityTest {
                     "bert_reference.py", dir, "config.json", "model.safetensors", "inputs.json"));
     double logitDiff = maxAbsDiff(logits, flatten(reference.get("logits")));
     double hiddenDiff = maxAbsDiff(hidden, flatten(reference.get("last_hidden_state")));
-    System.out.printf("parity: max |Δlogit| %.3g, max |Δhidden| %.3g%n", logitDiff, hiddenDiff);
+    System.out.printf(
+        "parity (%s): max |Δlogit| %.3g, max |Δhidden| %.3g%n", positions, logitDiff, hiddenDiff);
     assertTrue(logitDiff <= 1e-4, "max |Δlogit| = " + logitDiff);
     assertTrue(hiddenDiff <= 1e-4, "max |Δhidden| = " + hiddenDiff);
     assertTrue(maxAbs(logits) > 0.1, "logits are not trivially small");

@@ -1,5 +1,6 @@
 package dev.kft.trainer.training;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import dev.kft.nn.Batches;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.BertLayout;
 import dev.kft.testing.PythonReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,14 +27,15 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Three optimizer updates of ours (AdamW, linear schedule with warmup, global-norm clipping,
  * accumulation of 4 micro-batches of 8) end with the weights PyTorch's {@code torch.optim.AdamW},
- * {@code LambdaLR} and {@code clip_grad_norm_} reach from the same start; and accumulating 4×8
- * equals one batch of 32.
+ * {@code LambdaLR} and {@code clip_grad_norm_} reach from the same start, with absolute and with
+ * relative position embeddings; and accumulating 4×8 equals one batch of 32.
  */
 class TrainingStepParityTest {
 
@@ -40,7 +43,7 @@ class TrainingStepParityTest {
 
   @TempDir Path dir;
 
-  private static BertConfig config() {
+  private static BertConfig config(String positions) {
     var json = Json.mapper().createObjectNode();
     json.put("vocab_size", 120)
         .put("hidden_size", 32)
@@ -51,7 +54,8 @@ class TrainingStepParityTest {
         .put("num_labels", 3)
         .put("hidden_dropout_prob", 0.0)
         .put("attention_probs_dropout_prob", 0.0)
-        .put("initializer_range", 0.1);
+        .put("initializer_range", 0.1)
+        .put("position_embedding_type", positions);
     return BertConfig.parse(json);
   }
 
@@ -99,7 +103,7 @@ class TrainingStepParityTest {
       TrainingStep step =
           new TrainingStep(
               model,
-              model.parameters(),
+              model.trainableParameters(),
               optimizer,
               new LearningRateSchedule("linear", 1e-3, 1, STEPS),
               maxGradNorm);
@@ -118,9 +122,10 @@ class TrainingStepParityTest {
     }
   }
 
-  @Test
-  void updatesMatchPyTorchAndAccumulationEqualsOneLargeBatch() throws Exception {
-    BertConfig config = config();
+  @ParameterizedTest
+  @ValueSource(strings = {"absolute", "relative_key_query"})
+  void updatesMatchPyTorchAndAccumulationEqualsOneLargeBatch(String positions) throws Exception {
+    BertConfig config = config(positions);
     Map<String, TensorData> start = BertInit.random(config, 21);
     Map<String, float[]> accumulated = train(config, start, 4, 1.0);
     Map<String, float[]> whole = train(config, start, 1, 1.0);
@@ -173,9 +178,10 @@ class TrainingStepParityTest {
     try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve("end.safetensors"))) {
       reader.readAll().forEach((n, t) -> reference.put(n, t.values()));
     }
-    // The attention key bias shifts every score of a query alike, which softmax ignores: its true
-    // gradient is zero and both libraries compute only rounding noise (~1e-10), which Adam's
-    // g / (|g| + eps) turns into updates of either sign. It is compared on its own, loosely.
+    // Without key-side relative terms the attention key bias shifts every score of a query alike,
+    // which softmax ignores: its true gradient is zero and both libraries compute only rounding
+    // noise (~1e-10), which Adam's g / (|g| + eps) turns into updates of either sign. It is
+    // compared on its own, loosely.
     Set<String> keyBiases =
         accumulated.keySet().stream()
             .filter(n -> n.endsWith("attention.self.key.bias"))
@@ -190,8 +196,15 @@ class TrainingStepParityTest {
             start.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().values())));
     System.out.printf(
-        "training parity: max |Δw| vs PyTorch %.3g (weights moved up to %.3g)%n", diff, moved);
+        "training parity (%s): max |Δw| vs PyTorch %.3g (weights moved up to %.3g)%n",
+        positions, diff, moved);
     assertTrue(moved > 1e-3, "the weights moved");
+    if (config.relativePositions()) {
+      // unread, so PyTorch's AdamW skips the absolute position table (its gradient stays None)
+      assertArrayEquals(
+          start.get(BertLayout.POSITION_EMBEDDINGS).values(),
+          accumulated.get(BertLayout.POSITION_EMBEDDINGS));
+    }
     assertTrue(diff <= 1e-5, "max |Δw| vs PyTorch = " + diff);
     assertEquals(reference.size(), accumulated.size() + keyBiases.size());
   }
