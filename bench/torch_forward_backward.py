@@ -17,7 +17,17 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from bert_reference import BertForSequenceClassification  # noqa: E402
 
 
+def require_openmp_blas():
+    """OpenBLAS's pthread build under PyTorch's OpenMP threads oversubscribes the cores."""
+    with open("/proc/self/maps") as maps:
+        loaded = {line.split()[-1] for line in maps if "libopenblas" in line}
+    if any("pthread" in path for path in loaded):
+        sys.exit("PyTorch loaded OpenBLAS's pthread build (%s); bench/run points it at the OpenMP "
+                 "build" % ", ".join(sorted(loaded)))
+
+
 def main():
+    require_openmp_blas()
     layers, hidden, batch, seq, warmup, steps = map(int, sys.argv[1:7])
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(1)
