@@ -9,6 +9,7 @@ import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.Inference;
 import dev.kft.nn.Losses;
 import dev.kft.nn.ModelInputs;
@@ -158,7 +159,7 @@ public final class ForwardBackwardBenchmark {
           try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray loss =
                 Losses.crossEntropy(
-                    model.forward(ModelInputs.of(step, batch), true).logits(),
+                    model.forward(ModelInputs.of(step, batch), DropoutMasks.seeded(1)).logits(),
                     ModelInputs.labels(step, batch));
             loss.getFloat();
             t1 = System.nanoTime();

@@ -13,6 +13,7 @@ import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.peft.Peft;
 import dev.kft.peft.PeftMethod;
 import dev.kft.trainer.training.AdamW;
@@ -206,14 +207,14 @@ public final class PeftBenchmark {
                 new LearningRateSchedule("constant", 1e-5, 0, 1000),
                 1.0);
         TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, config.vocabSize(), 3);
-        step.run(List.of(batch), true);
+        step.run(List.of(batch), DropoutMasks.seeded(1));
         System.gc();
         Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         long startRssKb = status("VmRSS:");
         double[] millis = new double[steps];
         for (int i = 0; i < steps; i++) {
           long start = System.nanoTime();
-          step.run(List.of(batch), true);
+          step.run(List.of(batch), DropoutMasks.seeded(1));
           millis[i] = (System.nanoTime() - start) / 1e6;
         }
         java.util.Arrays.sort(millis);

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.checkpoint.WeightCheck;
@@ -151,23 +150,23 @@ public final class BertClassifier implements AutoCloseable {
     return tensors;
   }
 
-  /** Runs the model. With {@code training}, dropout is applied (from the engine's seeded RNG). */
-  public Output forward(ModelInputs in, boolean training) {
+  /** Runs the model; {@code dropout} is {@link DropoutMasks#NONE} outside training. */
+  public Output forward(ModelInputs in, DropoutMasks dropout) {
     NDManager step = in.inputIds().getManager();
     NDArray prompt = extension.prompt();
     if (prompt != null) {
       in = in.withPrefix(prompt.getShape().get(0));
     }
-    NDArray hidden = embeddings(in, prompt, training);
+    NDArray hidden = embeddings(in, prompt, dropout);
     AttentionTerms terms =
         AttentionTerms.of(config, step, in.attentionMask(), hidden.getShape().get(1));
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      hidden = layer(BertLayout.layer(i), hidden, terms, training);
+      hidden = layer(BertLayout.layer(i), hidden, terms, dropout);
     }
     NDArray first = hidden.get(":, 0, :");
-    NDArray pooled = dense(first, BertLayout.POOLER, training).tanh();
+    NDArray pooled = dense(first, BertLayout.POOLER, dropout).tanh();
     NDArray logits =
-        dense(dropout(pooled, config.headDropout(), training), BertLayout.CLASSIFIER, training);
+        dense(dropout.apply(pooled, config.headDropout()), BertLayout.CLASSIFIER, dropout);
     return new Output(logits, hidden);
   }
 
@@ -175,7 +174,7 @@ public final class BertClassifier implements AutoCloseable {
    * Word, position and token type embeddings, normalised; with a prompt (whose token types and mask
    * {@code in} already covers), its embeddings stand before the words'.
    */
-  private NDArray embeddings(ModelInputs in, NDArray prompt, boolean training) {
+  private NDArray embeddings(ModelInputs in, NDArray prompt, DropoutMasks dropout) {
     NDManager step = in.inputIds().getManager();
     NDArray words = lookup(in.inputIds(), BertLayout.WORD_EMBEDDINGS);
     long total = in.sequenceLength();
@@ -192,32 +191,31 @@ public final class BertClassifier implements AutoCloseable {
       NDArray positions = step.arange(0L, total, 1L, DataType.INT64).reshape(1, -1);
       sum = sum.add(lookup(positions, BertLayout.POSITION_EMBEDDINGS));
     }
-    return dropout(norm(sum, BertLayout.EMBEDDINGS_NORM), config.hiddenDropoutProb(), training);
+    return dropout.apply(norm(sum, BertLayout.EMBEDDINGS_NORM), config.hiddenDropoutProb());
   }
 
-  private NDArray layer(String prefix, NDArray x, AttentionTerms terms, boolean training) {
-    NDArray context = selfAttention(prefix + ".attention.self", x, terms, training);
+  private NDArray layer(String prefix, NDArray x, AttentionTerms terms, DropoutMasks dropout) {
+    NDArray context = selfAttention(prefix + ".attention.self", x, terms, dropout);
     NDArray attended =
-        dropout(
-            dense(context, prefix + ".attention.output.dense", training),
-            config.hiddenDropoutProb(),
-            training);
-    attended = extension.sublayer(prefix + ".attention.output", attended, training);
+        dropout.apply(
+            dense(context, prefix + ".attention.output.dense", dropout),
+            config.hiddenDropoutProb());
+    attended = extension.sublayer(prefix + ".attention.output", attended, dropout);
     NDArray h = norm(attended.add(x), prefix + ".attention.output.LayerNorm");
-    NDArray inner = activation(dense(h, prefix + ".intermediate.dense", training));
+    NDArray inner = activation(dense(h, prefix + ".intermediate.dense", dropout));
     NDArray out =
-        dropout(
-            dense(inner, prefix + ".output.dense", training), config.hiddenDropoutProb(), training);
-    out = extension.sublayer(prefix + ".output", out, training);
+        dropout.apply(dense(inner, prefix + ".output.dense", dropout), config.hiddenDropoutProb());
+    out = extension.sublayer(prefix + ".output", out, dropout);
     return norm(out.add(h), prefix + ".output.LayerNorm");
   }
 
-  private NDArray selfAttention(String prefix, NDArray x, AttentionTerms terms, boolean training) {
-    NDArray q = splitHeads(dense(x, prefix + ".query", training));
-    NDArray k = splitHeads(dense(x, prefix + ".key", training));
-    NDArray v = splitHeads(dense(x, prefix + ".value", training));
+  private NDArray selfAttention(
+      String prefix, NDArray x, AttentionTerms terms, DropoutMasks dropout) {
+    NDArray q = splitHeads(dense(x, prefix + ".query", dropout));
+    NDArray k = splitHeads(dense(x, prefix + ".key", dropout));
+    NDArray v = splitHeads(dense(x, prefix + ".value", dropout));
     NDArray scores = terms.scores(q, k, parameters.get(prefix + ".distance_embedding.weight"));
-    NDArray probs = dropout(scores.softmax(-1), config.attentionProbsDropoutProb(), training);
+    NDArray probs = dropout.apply(scores.softmax(-1), config.attentionProbsDropoutProb());
     NDArray context = probs.matMul(v).transpose(0, 2, 1, 3);
     Shape s = context.getShape();
     return context.reshape(s.get(0), s.get(1), config.hiddenSize());
@@ -229,11 +227,11 @@ public final class BertClassifier implements AutoCloseable {
         .transpose(0, 2, 1, 3);
   }
 
-  private NDArray dense(NDArray x, String module, boolean training) {
+  private NDArray dense(NDArray x, String module, DropoutMasks dropout) {
     NDArray out =
         Linear.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias"))
             .singletonOrThrow();
-    return extension.linear(module, x, out, training);
+    return extension.linear(module, x, out, dropout);
   }
 
   private NDArray norm(NDArray x, String module) {
@@ -261,13 +259,6 @@ public final class BertClassifier implements AutoCloseable {
       default:
         throw new IllegalStateException("unsupported hidden_act " + config.hiddenAct());
     }
-  }
-
-  private static NDArray dropout(NDArray x, double rate, boolean training) {
-    if (!training || rate <= 0) {
-      return x;
-    }
-    return Dropout.dropout(x, (float) rate, true).singletonOrThrow();
   }
 
   @Override

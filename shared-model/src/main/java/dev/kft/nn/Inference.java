@@ -37,7 +37,7 @@ public final class Inference {
       TokenizedBatch chunk = Batches.rows(batch, start, Math.min(batch.rows(), start + maxRows));
       try (NoGrad noGrad = NoGrad.enter();
           NDManager step = model.manager().newSubManager()) {
-        NDArray out = model.forward(ModelInputs.of(step, chunk), false).logits();
+        NDArray out = model.forward(ModelInputs.of(step, chunk), DropoutMasks.NONE).logits();
         float[] flatLogits = out.toFloatArray();
         float[] flatProbs = out.softmax(-1).toFloatArray();
         for (int r = 0; r < chunk.rows(); r++) {

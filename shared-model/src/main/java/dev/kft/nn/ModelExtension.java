@@ -15,8 +15,9 @@ public interface ModelExtension {
    * @param module the module's name, e.g. {@code bert.encoder.layer.0.attention.self.query}
    * @param input the module's input
    * @param output what the base module computed
+   * @param dropout the pass's dropout, {@link DropoutMasks#NONE} outside training
    */
-  default NDArray linear(String module, NDArray input, NDArray output, boolean training) {
+  default NDArray linear(String module, NDArray input, NDArray output, DropoutMasks dropout) {
     return output;
   }
 
@@ -27,7 +28,7 @@ public interface ModelExtension {
    * @param module {@code bert.encoder.layer.<i>.attention.output} or {@code
    *     bert.encoder.layer.<i>.output}
    */
-  default NDArray sublayer(String module, NDArray output, boolean training) {
+  default NDArray sublayer(String module, NDArray output, DropoutMasks dropout) {
     return output;
   }
 

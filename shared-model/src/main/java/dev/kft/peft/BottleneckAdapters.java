@@ -7,6 +7,7 @@ import dev.kft.checkpoint.TensorData;
 import dev.kft.job.AdapterSpec;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertLayout;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelExtension;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,7 +87,7 @@ public final class BottleneckAdapters implements PeftMethod {
   public ModelExtension bind(Map<String, NDArray> tensors) {
     return new ModelExtension() {
       @Override
-      public NDArray sublayer(String module, NDArray output, boolean training) {
+      public NDArray sublayer(String module, NDArray output, DropoutMasks dropout) {
         String prefix = module + ADAPTER;
         NDArray down = tensors.get(prefix + ".down.weight");
         if (down == null) {

@@ -3,13 +3,13 @@ package dev.kft.peft;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.job.BertFamily;
 import dev.kft.job.LoraSpec;
 import dev.kft.job.TargetModules;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertLayout;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelExtension;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -138,18 +138,15 @@ public final class Lora implements PeftMethod {
   @Override
   public ModelExtension bind(Map<String, NDArray> tensors) {
     double scaling = scaling();
-    float dropout = spec.loraDropout().floatValue();
+    double dropout = spec.loraDropout();
     return new ModelExtension() {
       @Override
-      public NDArray linear(String module, NDArray input, NDArray output, boolean training) {
+      public NDArray linear(String module, NDArray input, NDArray output, DropoutMasks masks) {
         NDArray a = tensors.get(module + A);
         if (a == null) {
           return output;
         }
-        NDArray x =
-            training && dropout > 0
-                ? Dropout.dropout(input, dropout, true).singletonOrThrow()
-                : input;
+        NDArray x = masks.apply(input, dropout);
         NDManager step = output.getManager();
         NDArray update =
             Linear.linear(

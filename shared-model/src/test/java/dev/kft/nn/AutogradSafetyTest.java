@@ -27,7 +27,7 @@ class AutogradSafetyTest {
         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
       NDArray loss =
           Losses.crossEntropy(
-              model.forward(ModelInputs.of(step, batch), true).logits(),
+              model.forward(ModelInputs.of(step, batch), DropoutMasks.seeded(1)).logits(),
               ModelInputs.labels(step, batch));
       if (collectGarbage) {
         collectAndScribble();
@@ -124,7 +124,7 @@ class AutogradSafetyTest {
         assertEquals(1.0, p[0] + p[1], 1e-6);
       }
       try (NDManager step = manager.newSubManager()) {
-        NDArray logits = model.forward(ModelInputs.of(step, batch), false).logits();
+        NDArray logits = model.forward(ModelInputs.of(step, batch), DropoutMasks.NONE).logits();
         assertFalse(logits.hasGradient(), "a forward pass outside training records no graph");
       }
       Map<String, NDArray> params = model.parameters();

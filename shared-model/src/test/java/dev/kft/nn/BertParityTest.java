@@ -46,7 +46,7 @@ public class BertParityTest {
         SafeTensorsReader reader = SafeTensorsReader.open(file);
         BertClassifier model = BertClassifier.create(config, reader.readAll(), manager);
         NDManager step = manager.newSubManager()) {
-      BertClassifier.Output out = model.forward(ModelInputs.of(step, batch), false);
+      BertClassifier.Output out = model.forward(ModelInputs.of(step, batch), DropoutMasks.NONE);
       logits = out.logits().toFloatArray();
       hidden = out.lastHiddenState().toFloatArray();
     }

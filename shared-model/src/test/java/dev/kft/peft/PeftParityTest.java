@@ -18,6 +18,7 @@ import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelInputs;
 import dev.kft.nn.TinyBert;
 import dev.kft.testing.PythonReference;
@@ -143,7 +144,7 @@ class PeftParityTest {
       if (peft != null) {
         model.extend(added, peft::bind);
       }
-      return model.forward(ModelInputs.of(step, BATCH), false).logits().toFloatArray();
+      return model.forward(ModelInputs.of(step, BATCH), DropoutMasks.NONE).logits().toFloatArray();
     }
   }
 

@@ -23,6 +23,7 @@ import dev.kft.job.TargetModules;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelInputs;
 import dev.kft.peft.Lora;
 import dev.kft.peft.PeftCheckpoint;
@@ -127,7 +128,7 @@ class VersionExportTest {
               .load(
                   new ModelLoader.Request(model.toString(), true, Map.of(), List.of(), 0), manager)
               .model();
-      return m.forward(ModelInputs.of(step, batch), false).logits().toFloatArray();
+      return m.forward(ModelInputs.of(step, batch), DropoutMasks.NONE).logits().toFloatArray();
     }
   }
 

@@ -3,12 +3,11 @@ package dev.kft.trainer.training;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
+import dev.kft.nn.CpuWorkers;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * AdamW's whole update for float32 tensors in CPU memory, done in one pass over each tensor's
@@ -16,11 +15,9 @@ import java.util.concurrent.ForkJoinPool;
  * and the gradient reset, element by element. PyTorch's single-tensor AdamW makes about ten passes
  * with two temporaries per tensor, and op-by-op updates through DJL more; on a CPU the update is
  * bound by memory traffic, so one pass is what makes the optimizer cheap. Chunks of tensors run in
- * parallel on as many threads as PyTorch's intra-op pool; the result does not depend on it.
+ * parallel on {@link CpuWorkers}; the result does not depend on the thread count.
  */
 final class FusedAdamW {
-
-  private static final int CHUNK = 1 << 15;
 
   /**
    * The scalars of one step, as PyTorch computes them: {@code p·decay - stepSize·m / (√v / c2 +
@@ -42,11 +39,6 @@ final class FusedAdamW {
 
   private FusedAdamW() {}
 
-  /** Daemon workers, as many as PyTorch's intra-op threads when first used; shared by all jobs. */
-  private static final class Workers {
-    static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, JniUtils.getNumThreads()));
-  }
-
   /** Whether every array is float32 in CPU memory, so its buffer is the tensor's own memory. */
   static boolean supports(Collection<NDArray> arrays) {
     return arrays.stream()
@@ -63,13 +55,13 @@ final class FusedAdamW {
     List<Runnable> chunks = new ArrayList<>();
     for (Slot slot : slots) {
       int size = slot.p().capacity();
-      for (int from = 0; from < size; from += CHUNK) {
+      for (int from = 0; from < size; from += CpuWorkers.CHUNK) {
         int start = from;
-        int end = Math.min(size, from + CHUNK);
+        int end = Math.min(size, from + CpuWorkers.CHUNK);
         chunks.add(() -> update(slot, c, start, end));
       }
     }
-    Workers.POOL.submit(() -> chunks.parallelStream().forEach(Runnable::run)).join();
+    CpuWorkers.run(chunks);
   }
 
   private static void update(Slot s, Coefficients c, int from, int to) {

@@ -2,6 +2,7 @@ package dev.kft.trainer.training;
 
 import ai.djl.engine.Engine;
 import dev.kft.batch.TokenizedBatch;
+import dev.kft.nn.DropoutMasks;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,8 +81,11 @@ public final class TrainingRun {
         return new Result(true, s, plan.epochAt(s), lastLoss);
       }
       List<TokenizedBatch> micro = microBatches(s, accumulation);
-      Engine.getInstance().setRandomSeed((int) (seed * 1_000_003L + s));
-      TrainingStep.Result r = step.run(micro, true);
+      long stepSeed = seed * 1_000_003L + s;
+      // the engine's generator draws dropout masks off the CPU; each step reseeds both so that a
+      // resumed run draws what an uninterrupted one would
+      Engine.getInstance().setRandomSeed((int) stepSeed);
+      TrainingStep.Result r = step.run(micro, DropoutMasks.seeded(stepSeed));
       if (!Double.isFinite(r.loss())) {
         throw new TrainingDivergedException(s + 1, lastLoss);
       }

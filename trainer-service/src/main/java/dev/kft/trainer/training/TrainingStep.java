@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.nn.BertClassifier;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.Losses;
 import dev.kft.nn.ModelInputs;
 import dev.kft.nn.NoGrad;
@@ -47,8 +48,11 @@ public final class TrainingStep {
     this.maxGradNorm = maxGradNorm;
   }
 
-  /** Runs one update over {@code microBatches}; dropout is on when {@code dropout} is set. */
-  public Result run(List<TokenizedBatch> microBatches, boolean dropout) {
+  /**
+   * Runs one update over {@code microBatches}, their forward passes drawing dropout masks from
+   * {@code dropout} in order ({@link DropoutMasks#NONE} for none).
+   */
+  public Result run(List<TokenizedBatch> microBatches, DropoutMasks dropout) {
     double lossSum = 0;
     try (NDManager step = model.manager().newSubManager()) {
       NDArray share = step.create(1f / microBatches.size());

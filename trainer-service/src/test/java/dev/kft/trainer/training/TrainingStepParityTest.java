@@ -17,6 +17,7 @@ import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertConfig;
 import dev.kft.nn.BertInit;
 import dev.kft.nn.BertLayout;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.testing.PythonReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,7 +115,7 @@ class TrainingStepParityTest {
         for (int i = 0; i < microBatches; i++) {
           micro.add(Batches.rows(batch, i * size, (i + 1) * size));
         }
-        step.run(micro, false);
+        step.run(micro, DropoutMasks.NONE);
       }
       Map<String, float[]> weights = new LinkedHashMap<>();
       model.parameters().forEach((n, p) -> weights.put(n, p.toFloatArray()));

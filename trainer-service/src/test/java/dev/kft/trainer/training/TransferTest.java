@@ -12,6 +12,7 @@ import dev.kft.job.TargetModules;
 import dev.kft.job.TrainingSpec;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.BertInit;
+import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelInputs;
 import dev.kft.peft.Lora;
 import dev.kft.peft.PeftMethod;
@@ -85,7 +86,11 @@ class TransferTest {
     for (TokenizedBatch b : TrainingRunTest.data(token, 1, 99)) {
       try (NDManager step = model.manager().newSubManager()) {
         long[] predicted =
-            model.forward(ModelInputs.of(step, b), false).logits().argMax(1).toLongArray();
+            model
+                .forward(ModelInputs.of(step, b), DropoutMasks.NONE)
+                .logits()
+                .argMax(1)
+                .toLongArray();
         for (int r = 0; r < b.rows(); r++) {
           right += predicted[r] == b.labels()[r] ? 1 : 0;
         }

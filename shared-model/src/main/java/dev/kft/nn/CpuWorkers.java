@@ -1,0 +1,31 @@
+package dev.kft.nn;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The threads kft's own element-wise kernels (the fused optimizer, dropout masks) run on: daemon
+ * workers, as many as PyTorch's intra-op threads when first used, shared by every job in the
+ * process. Callers cut work into chunks whose results do not depend on which thread runs them.
+ */
+public final class CpuWorkers {
+
+  /** Elements per chunk: large enough to amortise a task, small enough to balance two cores. */
+  public static final int CHUNK = 1 << 15;
+
+  private static final class Pool {
+    static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, JniUtils.getNumThreads()));
+  }
+
+  private CpuWorkers() {}
+
+  /** Runs every chunk and returns when all are done; a single chunk runs on the caller. */
+  public static void run(List<Runnable> chunks) {
+    if (chunks.size() == 1) {
+      chunks.get(0).run();
+      return;
+    }
+    Pool.POOL.submit(() -> chunks.parallelStream().forEach(Runnable::run)).join();
+  }
+}
