@@ -36,11 +36,6 @@ public final class DropoutMasks {
     return new DropoutMasks(new SplittableRandom(seed));
   }
 
-  /** Whether calls drop anything. */
-  public boolean active() {
-    return calls != null;
-  }
-
   /** {@code x} with dropout at {@code rate} applied; {@code x} itself when inactive or rate 0. */
   public NDArray apply(NDArray x, double rate) {
     if (calls == null || rate <= 0) {
