@@ -12,13 +12,30 @@ import java.util.concurrent.ForkJoinPool;
 public final class CpuWorkers {
 
   /** Elements per chunk: large enough to amortise a task, small enough to balance two cores. */
-  public static final int CHUNK = 1 << 15;
+  static final int CHUNK = 1 << 15;
+
+  /** The task over elements {@code [from, to)} of one chunk. */
+  @FunctionalInterface
+  public interface Chunk {
+    Runnable over(int from, int to);
+  }
 
   private static final class Pool {
     static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, JniUtils.getNumThreads()));
   }
 
   private CpuWorkers() {}
+
+  /**
+   * Adds to {@code tasks} one task per chunk of {@code size} elements, each built by {@code chunk}
+   * on the caller's thread in chunk order (so what a task draws from a shared source does not
+   * depend on which thread later runs it).
+   */
+  public static void cut(int size, Chunk chunk, List<Runnable> tasks) {
+    for (int from = 0; from < size; from += CHUNK) {
+      tasks.add(chunk.over(from, Math.min(size, from + CHUNK)));
+    }
+  }
 
   /** Runs every chunk and returns when all are done; a single chunk runs on the caller. */
   public static void run(List<Runnable> chunks) {

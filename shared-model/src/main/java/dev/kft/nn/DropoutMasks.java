@@ -54,22 +54,21 @@ public final class DropoutMasks {
    * generator per chunk split from {@code source} in chunk order.
    */
   static void fill(FloatBuffer mask, double rate, SplittableRandom source) {
-    int size = mask.capacity();
     float keep = (float) (1.0 / (1.0 - rate));
     // nextInt() is uniform over all ints: below this bound with probability rate
     int bound = (int) Math.min(Integer.MAX_VALUE, Math.round(rate * 0x1p32 - 0x1p31));
     List<Runnable> chunks = new ArrayList<>();
-    for (int from = 0; from < size; from += CpuWorkers.CHUNK) {
-      int start = from;
-      int end = Math.min(size, from + CpuWorkers.CHUNK);
-      SplittableRandom random = source.split();
-      chunks.add(
-          () -> {
-            for (int i = start; i < end; i++) {
+    CpuWorkers.cut(
+        mask.capacity(),
+        (from, to) -> {
+          SplittableRandom random = source.split();
+          return () -> {
+            for (int i = from; i < to; i++) {
               mask.put(i, random.nextInt() < bound ? 0f : keep);
             }
-          });
-    }
+          };
+        },
+        chunks);
     CpuWorkers.run(chunks);
   }
 }

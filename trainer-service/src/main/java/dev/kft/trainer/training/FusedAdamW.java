@@ -54,12 +54,7 @@ final class FusedAdamW {
   static void update(List<Slot> slots, Coefficients c) {
     List<Runnable> chunks = new ArrayList<>();
     for (Slot slot : slots) {
-      int size = slot.p().capacity();
-      for (int from = 0; from < size; from += CpuWorkers.CHUNK) {
-        int start = from;
-        int end = Math.min(size, from + CpuWorkers.CHUNK);
-        chunks.add(() -> update(slot, c, start, end));
-      }
+      CpuWorkers.cut(slot.p().capacity(), (from, to) -> () -> update(slot, c, from, to), chunks);
     }
     CpuWorkers.run(chunks);
   }
