@@ -12,8 +12,8 @@ import time
 
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "shared-model",
-                                "src", "test", "resources", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test-support",
+                                "src", "main", "resources", "python"))
 from bert_reference import BertForSequenceClassification  # noqa: E402
 
 

@@ -29,7 +29,7 @@ public final class Kft implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    // DJL is on the class path through shared-model; it must never reach the network
+    // no DJL is on this class path today; should any arrive (a local predict), it stays offline
     System.setProperty("ai.djl.offline", "true");
     System.exit(run(args));
   }

@@ -2,13 +2,13 @@ package dev.kft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.events.Event;
+import dev.kft.events.EventSerializer;
 import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
 import dev.kft.job.JobSpecs;
 import dev.kft.job.Problem;
 import dev.kft.job.SpecSyntaxException;
 import dev.kft.job.ValidatedSpec;
-import dev.kft.messaging.EventSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.kft.testing;
 
 import dev.kft.events.Event;
-import dev.kft.messaging.EventDeserializer;
-import dev.kft.messaging.EventSerializer;
+import dev.kft.events.EventDeserializer;
+import dev.kft.events.EventSerializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,12 +2,12 @@ package dev.kft.dataprep.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.events.Event;
+import dev.kft.events.EventDeserializer;
 import dev.kft.events.SubmitJob;
 import dev.kft.job.JobSpec;
 import dev.kft.job.JobSpecs;
 import dev.kft.job.Problem;
 import dev.kft.job.ValidatedSpec;
-import dev.kft.messaging.EventDeserializer;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package dev.kft.evaluator.config;
 
 import dev.kft.checkpoint.HubClient;
-import dev.kft.checkpoint.ModelLoader;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.io.ConfinedPaths;
+import dev.kft.model.ModelLoader;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.net.URI;

@@ -1,7 +1,6 @@
 package dev.kft.evaluator.messaging;
 
 import dev.kft.checkpoint.CheckpointDataset;
-import dev.kft.checkpoint.ModelLoader;
 import dev.kft.evaluator.config.EvaluatorConfig;
 import dev.kft.evaluator.domain.JobEvaluator;
 import dev.kft.evaluator.domain.JobState;
@@ -17,6 +16,7 @@ import dev.kft.io.PathNotAllowedException;
 import dev.kft.messaging.BatchReplay;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
+import dev.kft.model.ModelLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

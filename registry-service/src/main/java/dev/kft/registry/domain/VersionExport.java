@@ -1,16 +1,16 @@
 package dev.kft.registry.domain;
 
+import dev.kft.checkpoint.BertConfig;
+import dev.kft.checkpoint.LoraLayout;
 import dev.kft.checkpoint.ModelSource;
+import dev.kft.checkpoint.PeftCheckpoint;
+import dev.kft.checkpoint.PeftExport;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.job.MethodSpec;
-import dev.kft.nn.BertConfig;
-import dev.kft.peft.Lora;
-import dev.kft.peft.PeftCheckpoint;
-import dev.kft.peft.PeftExport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -123,7 +123,7 @@ public final class VersionExport {
       tensors = reader.readAll();
     }
     tensors.putAll(trained);
-    Lora lora = new Lora(manifest.method().lora(), config);
+    LoraLayout lora = new LoraLayout(manifest.method().lora(), config);
     SafeTensorsWriter.write(weights, lora.merge(tensors), Map.of("format", "pt"));
   }
 

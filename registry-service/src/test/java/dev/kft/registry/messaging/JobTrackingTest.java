@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kft.events.Event;
 import dev.kft.events.JobAccepted;
+import dev.kft.events.ParameterCount;
 import dev.kft.events.StopTraining;
 import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
@@ -14,7 +15,6 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
-import dev.kft.events.TrainingStarted.ParameterCount;
 import dev.kft.json.Json;
 import dev.kft.testing.Eventually;
 import dev.kft.testing.KafkaBrokerResource;

@@ -3,6 +3,7 @@ package dev.kft.trainer.messaging;
 import dev.kft.events.CheckpointSaved;
 import dev.kft.events.Event;
 import dev.kft.events.JobFailed;
+import dev.kft.events.ParameterCount;
 import dev.kft.events.Topics;
 import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
@@ -30,7 +31,7 @@ final class KafkaReporter implements JobReporter {
   private final MeterRegistry registry;
   private long reportedSteps;
   private final JobMeters meters;
-  private TrainingStarted.ParameterCount parameters;
+  private ParameterCount parameters;
 
   KafkaReporter(EventPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
     this.publisher = publisher;
@@ -42,10 +43,7 @@ final class KafkaReporter implements JobReporter {
 
   @Override
   public void started(
-      TrainingStarted.ParameterCount parameters,
-      long totalSteps,
-      long resumedFromStep,
-      String device) {
+      ParameterCount parameters, long totalSteps, long resumedFromStep, String device) {
     reportedSteps = resumedFromStep;
     this.parameters = parameters;
     LOG.infof(

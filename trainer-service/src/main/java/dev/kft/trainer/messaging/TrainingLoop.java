@@ -1,12 +1,12 @@
 package dev.kft.trainer.messaging;
 
 import dev.kft.batch.Split;
-import dev.kft.checkpoint.ModelLoader;
 import dev.kft.checkpoint.ModelSourceException;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Topics;
 import dev.kft.messaging.BatchReplay;
 import dev.kft.messaging.RecordLoop;
+import dev.kft.model.ModelLoader;
 import dev.kft.trainer.config.TrainerConfig;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.TrainingJob;

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.kft.checkpoint.CheckpointDataset;
 import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.ModelSource;
+import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
@@ -12,7 +13,6 @@ import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
-import dev.kft.peft.PeftCheckpoint;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -87,7 +87,7 @@ public final class CheckpointStore {
       throws IOException {
     Path bases = root.resolve(BASES);
     Path temp = bases.resolve(".tmp-" + UUID.randomUUID());
-    ModelExport.write(base, tokenizerDir, temp);
+    ModelExport.write(base.config(), base.toTensors(), tokenizerDir, temp);
     String sha256 = Sha256.file(temp.resolve(ModelSource.WEIGHTS));
     Path target = bases.resolve(sha256);
     if (!Files.isDirectory(target)) {
@@ -120,7 +120,7 @@ public final class CheckpointStore {
     if (peft.isPresent()) {
       PeftCheckpoint.Manifest m = peft.get();
       Path base = target.toAbsolutePath().relativize(Path.of(m.base().path()));
-      ModelExport.writeWithoutWeights(model, tokenizerDir, temp);
+      ModelExport.writeWithoutWeights(model.config(), tokenizerDir, temp);
       PeftCheckpoint.write(
           temp,
           new PeftCheckpoint.Manifest(
@@ -128,7 +128,7 @@ public final class CheckpointStore {
               new PeftCheckpoint.Base(m.base().source(), base.toString(), m.base().sha256())),
           model.toTensors(model.trainableParameters()::containsKey));
     } else {
-      ModelExport.write(model, tokenizerDir, temp);
+      ModelExport.write(model.config(), model.toTensors(), tokenizerDir, temp);
     }
     Map<String, TensorData> moments = new LinkedHashMap<>();
     optimizer.firstMoments().forEach((n, a) -> moments.put("exp_avg." + n, data(a)));

@@ -2,15 +2,15 @@ package dev.kft.trainer.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.kft.checkpoint.ModelLoader;
+import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.events.DatasetPrepared;
-import dev.kft.events.TrainingStarted.ParameterCount;
+import dev.kft.events.ParameterCount;
 import dev.kft.job.JobSpec;
 import dev.kft.job.ModelSpec;
+import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
 import dev.kft.peft.Peft;
-import dev.kft.peft.PeftCheckpoint;
 import dev.kft.peft.PeftMethod;
 import dev.kft.peft.PromptTuning;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.kft.trainer.training;
 
+import dev.kft.events.ParameterCount;
 import dev.kft.events.TrainingFinished;
-import dev.kft.events.TrainingStarted.ParameterCount;
 
 /** Where a training job's facts go; the messaging layer publishes them as events. */
 public interface JobReporter {

@@ -7,24 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.kft.checkpoint.BertConfig;
+import dev.kft.checkpoint.BertInit;
+import dev.kft.checkpoint.BertLayout;
 import dev.kft.checkpoint.HubClient;
 import dev.kft.checkpoint.ModelExport;
-import dev.kft.checkpoint.ModelLoader;
 import dev.kft.checkpoint.ModelSource;
+import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.events.DatasetPrepared;
+import dev.kft.events.ParameterCount;
 import dev.kft.events.TrainingFinished;
-import dev.kft.events.TrainingStarted.ParameterCount;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
 import dev.kft.job.JobSpecs;
+import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
-import dev.kft.nn.BertConfig;
-import dev.kft.nn.BertInit;
-import dev.kft.nn.BertLayout;
 import dev.kft.peft.Peft;
-import dev.kft.peft.PeftCheckpoint;
 import dev.kft.peft.PeftMethod;
 import dev.kft.testing.TinyDatasets;
 import java.net.URI;
@@ -117,7 +117,7 @@ class PeftTrainingTest {
             .withOverrides(Map.of("hidden_dropout_prob", 0.0, "attention_probs_dropout_prob", 0.0));
     try (NDManager manager = NDManager.newBaseManager();
         BertClassifier model = BertClassifier.create(config, BertInit.random(config, 9), manager)) {
-      ModelExport.write(model, TOKENIZER_DIR, random);
+      ModelExport.write(model.config(), model.toTensors(), TOKENIZER_DIR, random);
     }
     Reports reports =
         run(prepared("pretrain", "{type: full}", "models/random", 0.005, 24), 9, Long.MAX_VALUE);

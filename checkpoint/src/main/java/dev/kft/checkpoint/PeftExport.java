@@ -1,0 +1,115 @@
+package dev.kft.checkpoint;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kft.job.LoraSpec;
+import dev.kft.job.MethodSpec;
+import dev.kft.job.PromptTuningSpec;
+import dev.kft.json.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a PEFT checkpoint's trained tensors as an adapter directory: in Hugging Face PEFT's layout
+ * for LoRA and prompt tuning ({@code adapter_config.json} and {@code adapter_model.safetensors}
+ * with PEFT's tensor names, which {@code PeftModel.from_pretrained} loads over the base model), and
+ * in the same files with kft's names and a {@code kft_bottleneck} type for bottleneck adapters,
+ * which PEFT has no type for.
+ */
+public final class PeftExport {
+
+  public static final String CONFIG = "adapter_config.json";
+
+  private PeftExport() {}
+
+  /**
+   * Writes the adapter directory {@code target}.
+   *
+   * @param baseSource the base model's identity, recorded as {@code base_model_name_or_path}
+   * @param trained the checkpoint's tensors under kft's names
+   */
+  public static void write(
+      Path target,
+      MethodSpec method,
+      BertConfig config,
+      String baseSource,
+      Map<String, TensorData> trained)
+      throws IOException {
+    ObjectNode json = Json.mapper().createObjectNode();
+    String prefix;
+    switch (method.type()) {
+      case MethodSpec.LORA -> {
+        lora(json, method.lora());
+        prefix = "base_model.model.";
+      }
+      case MethodSpec.PROMPT_TUNING -> {
+        promptTuning(json, method.promptTuning(), config, baseSource);
+        prefix = "base_model.";
+      }
+      case MethodSpec.ADAPTER -> {
+        json.put("peft_type", "kft_bottleneck");
+        json.put("adapter_type", method.adapter().type());
+        json.put("reduction_factor", method.adapter().reductionFactor());
+        json.put("non_linearity", "relu");
+        prefix = "";
+      }
+      default -> throw new IllegalArgumentException("not a PEFT method: " + method.type());
+    }
+    json.put("task_type", "SEQ_CLS");
+    json.put("base_model_name_or_path", baseSource);
+    json.put("inference_mode", true);
+    Files.createDirectories(target);
+    Json.mapper()
+        .writerWithDefaultPrettyPrinter()
+        .writeValue(target.resolve(CONFIG).toFile(), json);
+    Map<String, TensorData> renamed = new LinkedHashMap<>();
+    trained.forEach((name, t) -> renamed.put(peftName(name, prefix), t));
+    SafeTensorsWriter.write(
+        target.resolve(PeftCheckpoint.WEIGHTS), renamed, Map.of("format", "pt"));
+  }
+
+  /**
+   * PEFT's name of a tensor: the prompt as {@code prompt_embeddings}, the rest under the prefix.
+   */
+  private static String peftName(String name, String prefix) {
+    return name.equals(PeftCheckpoint.PROMPT) ? name : prefix + name;
+  }
+
+  private static void lora(ObjectNode json, LoraSpec l) {
+    json.put("peft_type", "LORA");
+    json.put("r", l.r());
+    json.put("lora_alpha", l.loraAlpha());
+    json.put("lora_dropout", l.loraDropout());
+    if (l.targetModules().pattern() != null) {
+      json.put("target_modules", l.targetModules().pattern());
+    } else {
+      strings(json.putArray("target_modules"), l.targetModules().names());
+    }
+    json.put("bias", l.bias());
+    strings(json.putArray("modules_to_save"), l.modulesToSave());
+    json.put("use_rslora", l.useRslora());
+    json.put("fan_in_fan_out", false);
+    json.put("init_lora_weights", true);
+  }
+
+  private static void promptTuning(
+      ObjectNode json, PromptTuningSpec p, BertConfig config, String baseSource) {
+    json.put("peft_type", "PROMPT_TUNING");
+    json.put("num_virtual_tokens", p.numVirtualTokens());
+    json.put("token_dim", config.hiddenSize());
+    json.put("num_transformer_submodules", 1);
+    json.put("num_attention_heads", config.numAttentionHeads());
+    json.put("num_layers", config.numHiddenLayers());
+    json.put("prompt_tuning_init", p.promptTuningInit());
+    json.put("prompt_tuning_init_text", p.promptTuningInitText());
+    json.put("tokenizer_name_or_path", baseSource);
+  }
+
+  private static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.kft.checkpoint;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fits a pretrained checkpoint's tensors to a classifier, as Hugging Face's {@code from_pretrained}
+ * does: old {@code gamma}/{@code beta} names and a missing {@code bert.} prefix are mapped, heads
+ * of other tasks ({@code cls.*}) are dropped, and a classifier head that is missing or sized for
+ * other labels is initialised fresh. Any other difference is an error.
+ */
+public final class PretrainedWeights {
+
+  /**
+   * The fitted tensors, what was initialised fresh and what was left unused.
+   *
+   * @param initialized tensors the checkpoint lacked, initialised from the seed
+   * @param unused checkpoint tensors the classifier has no place for
+   */
+  public record Fitted(
+      Map<String, TensorData> tensors, List<String> initialized, List<String> unused) {}
+
+  private PretrainedWeights() {}
+
+  public static Fitted fit(BertConfig config, Map<String, TensorData> checkpoint, long seed) {
+    Map<String, long[]> shapes = BertLayout.shapes(config);
+    Map<String, TensorData> renamed = rename(checkpoint);
+    Map<String, TensorData> fresh = null;
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    List<String> initialized = new ArrayList<>();
+    List<String> unused = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+      String name = e.getKey();
+      TensorData t = renamed.get(name);
+      boolean head =
+          name.startsWith(BertLayout.CLASSIFIER + ".") || name.startsWith(BertLayout.POOLER + ".");
+      if ((t == null || !Arrays.equals(t.shape(), e.getValue())) && head) {
+        fresh = fresh != null ? fresh : BertInit.random(config, seed);
+        tensors.put(name, fresh.get(name));
+        initialized.add(name);
+      } else if (t != null) {
+        tensors.put(name, t);
+      }
+    }
+    for (String name : renamed.keySet()) {
+      if (!shapes.containsKey(name)) {
+        unused.add(name);
+      }
+    }
+    Map<String, TensorData> checked = new LinkedHashMap<>(tensors);
+    renamed.forEach(
+        (name, t) -> {
+          if (!shapes.containsKey(name) && !ignorable(name)) {
+            checked.put(name, t);
+          }
+        });
+    WeightCheck.requireExactly(shapes, checked);
+    return new Fitted(tensors, initialized, unused);
+  }
+
+  private static boolean ignorable(String name) {
+    return name.startsWith("cls.") || name.endsWith("position_ids");
+  }
+
+  private static Map<String, TensorData> rename(Map<String, TensorData> checkpoint) {
+    boolean prefixed = checkpoint.keySet().stream().anyMatch(k -> k.startsWith(BertLayout.PREFIX));
+    Map<String, TensorData> renamed = new LinkedHashMap<>();
+    checkpoint.forEach(
+        (name, t) -> {
+          String n = name.replaceAll("\\.gamma$", ".weight").replaceAll("\\.beta$", ".bias");
+          boolean encoderPart =
+              n.startsWith("embeddings.") || n.startsWith("encoder.") || n.startsWith("pooler.");
+          renamed.put(!prefixed && encoderPart ? BertLayout.PREFIX + n : n, t);
+        });
+    return renamed;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.kft.events;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Records that the trainer began (or resumed) a job; published on {@link Topics#JOB_EVENTS}.
+ *
+ * @param method the fine-tuning method ({@code full}, {@code lora}, {@code adapter}, {@code
+ *     prompt_tuning})
+ * @param trainableParameters trainable and total parameter counts, as PEFT reports them
+ * @param totalSteps optimizer steps the job will run unless stopped early
+ * @param resumedFromStep the checkpoint step training resumed from, 0 on a fresh start
+ * @param device where the work runs (for example {@code cpu()} or {@code gpu(0)})
+ */
+public record TrainingStarted(
+    UUID eventId,
+    String jobId,
+    Instant occurredAt,
+    String method,
+    ParameterCount trainableParameters,
+    long totalSteps,
+    long resumedFromStep,
+    String device)
+    implements JobEvent {}

@@ -1,0 +1,164 @@
+package dev.kft.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a job spec tree and reports every problem at once, each with its path; the rules mirror
+ * {@code docs/job-spec.schema.json} plus those a schema cannot say (sums, cross-field counts).
+ */
+final class JobSpecValidator {
+
+  static final Pattern MODEL_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
+  static final Pattern ALIAS = Pattern.compile("^[a-z][a-z0-9_-]{0,63}$");
+  static final Pattern HF_SOURCE =
+      Pattern.compile("^hf://[A-Za-z0-9][\\w.-]*(/[A-Za-z0-9][\\w.-]*)?(@[\\w./-]+)?$");
+
+  private JobSpecValidator() {}
+
+  static List<Problem> validate(JsonNode tree) {
+    List<Problem> problems = new ArrayList<>();
+    if (tree == null || !tree.isObject()) {
+      problems.add(
+          new Problem(
+              "",
+              "a job spec must be a mapping of sections, got "
+                  + (tree == null ? "nothing" : SpecNode.describe(tree))));
+      return problems;
+    }
+    SpecNode root = new SpecNode(tree, "", problems);
+    root.allowOnly(SpecKeys.of(JobSpec.class));
+    root.string("name");
+    model(required(root, "model"));
+    DatasetRules.check(required(root, "dataset"));
+    MethodRules.check(root.object("method"));
+    TrainingRules.check(root.object("training"));
+    registry(required(root, "registry"));
+    return problems;
+  }
+
+  private static SpecNode required(SpecNode parent, String key) {
+    if (!parent.has(key)) {
+      parent.problem(key, "required section is missing");
+    }
+    return parent.object(key);
+  }
+
+  private static void model(SpecNode model) {
+    if (model == null) {
+      return;
+    }
+    model.allowOnly(SpecKeys.of(ModelSpec.class));
+    String source = model.nonBlank("source");
+    if (source == null && !model.has("source")) {
+      model.problem("source", "required: a model directory or hf://org/name@revision");
+    } else if (source != null && source.startsWith("hf:") && !HF_SOURCE.matcher(source).matches()) {
+      model.problem(
+          "source", "must look like hf://org/name or hf://org/name@revision, got '" + source + "'");
+    }
+    String init = model.oneOf("init", List.of(ModelSpec.PRETRAINED, ModelSpec.RANDOM));
+    model.integer("max_length", 2);
+    model.oneOf("padding", ModelSpec.PADDINGS);
+    Long numLabels = model.integer("num_labels", 2);
+    List<String> labels = model.strings("labels", null);
+    if (labels != null) {
+      if (labels.size() < 2) {
+        model.problem("labels", "needs at least 2 labels, got " + labels.size());
+      } else if (labels.stream().distinct().count() != labels.size()) {
+        model.problem("labels", "must not repeat a label, got " + labels);
+      } else if (numLabels != null && numLabels != labels.size()) {
+        model.problem("num_labels", "is " + numLabels + " but labels names " + labels.size());
+      }
+    }
+    model.nonBlank("tokenizer");
+    configOverrides(model, init);
+  }
+
+  private static void configOverrides(SpecNode model, String init) {
+    SpecNode overrides = model.object("config_overrides");
+    if (overrides == null) {
+      return;
+    }
+    if (!ModelSpec.RANDOM.equals(init)) {
+      model.problem("config_overrides", "only allowed with init: random");
+    }
+    overrides.allowOnly(BertFamily.configKeys());
+    BertFamily.INTEGER_CONFIG_KEYS.forEach(key -> overrides.integer(key, 1));
+    BertFamily.PROBABILITY_CONFIG_KEYS.forEach(
+        key -> overrides.number(key, "in [0, 1)", v -> v >= 0 && v < 1));
+    overrides.number("layer_norm_eps", "> 0", v -> v > 0);
+    overrides.number("initializer_range", "> 0", v -> v > 0);
+    overrides.oneOf("hidden_act", BertFamily.ACTIVATIONS);
+    overrides.oneOf("position_embedding_type", PositionEmbeddingType.ids());
+  }
+
+  private static void registry(SpecNode registry) {
+    if (registry == null) {
+      return;
+    }
+    registry.allowOnly(SpecKeys.of(RegistrySpec.class));
+    String name = registry.string("model_name");
+    if (!registry.has("model_name")) {
+      registry.problem("model_name", "required: the name to register the model under");
+    } else if (name != null && !MODEL_NAME.matcher(name).matches()) {
+      registry.problem(
+          "model_name",
+          "must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit, got '"
+              + name
+              + "'");
+    }
+    registry.string("description");
+    approval(registry);
+    List<String> aliases = registry.strings("aliases", null);
+    if (aliases != null) {
+      for (int i = 0; i < aliases.size(); i++) {
+        if (!ALIAS.matcher(aliases.get(i)).matches()) {
+          registry.problem(
+              "aliases[" + i + "]",
+              "must be lower-case letters, digits, '_' or '-', starting with a letter, got '"
+                  + aliases.get(i)
+                  + "'");
+        }
+      }
+    }
+    SpecNode tags = registry.object("tags");
+    if (tags != null) {
+      for (Map.Entry<String, JsonNode> tag : iterable(registry.raw("tags"))) {
+        tags.string(tag.getKey());
+      }
+    }
+  }
+
+  private static void approval(SpecNode registry) {
+    JsonNode approval = registry.raw("approval");
+    if (approval != null && approval.isTextual()) {
+      checkRule(registry, "approval", approval.asText());
+      return;
+    }
+    List<String> rules = registry.strings("approval", null);
+    if (rules == null) {
+      return;
+    }
+    for (int i = 0; i < rules.size(); i++) {
+      checkRule(registry, "approval[" + i + "]", rules.get(i));
+    }
+  }
+
+  private static void checkRule(SpecNode registry, String key, String rule) {
+    if (!RegistrySpec.APPROVAL_RULE.matcher(rule).matches()) {
+      registry.problem(
+          key,
+          "must be 'metric op number' with op one of >=, <=, >, <, == (e.g. 'eval_f1 >= 0.85'), "
+              + "got '"
+              + rule
+              + "'");
+    }
+  }
+
+  private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+    return node::fields;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.kft.messaging;
+
+import dev.kft.events.Event;
+import dev.kft.events.EventDeserializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads topics outside any consumer group: committed records only, offsets never committed. Used to
+ * rebuild a service's state from the log (settled jobs, a job's evaluations) and to replay batches.
+ */
+public final class TopicScan {
+
+  private TopicScan() {}
+
+  /** A read_committed consumer without a group; {@code extra} adds or replaces settings. */
+  public static KafkaConsumer<String, byte[]> consumer(
+      String bootstrapServers, Map<String, Object> extra) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.putAll(extra);
+    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * Hands every kft event of {@code topic}, from the beginning up to the end it has when the scan
+   * starts, to {@code each} with its record key; records that are not events are skipped.
+   *
+   * @throws IllegalStateException when the end is not reached within {@code timeout}
+   */
+  public static void events(
+      String bootstrapServers, String topic, Duration timeout, BiConsumer<String, Event> each) {
+    EventDeserializer events = new EventDeserializer();
+    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, Map.of())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, timeout).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+      Instant deadline = Instant.now().plus(timeout);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException("could not read " + topic + " to its end in " + timeout);
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
+            Event e = eventOrNull(events, r);
+            if (e != null) {
+              each.accept(r.key(), e);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static Event eventOrNull(EventDeserializer events, ConsumerRecord<String, byte[]> r) {
+    try {
+      return events.deserialize(r.topic(), r.value());
+    } catch (SerializationException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.kft.messaging;
+
+import dev.kft.events.Event;
+import dev.kft.events.EventSerializer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes what a service makes of one consumed record in a Kafka transaction together with that
+ * record's offset: either all of the outputs and the offset become visible, or none do. Data-prep
+ * writes {@code kft.batches} and {@code kft.job-events} this way, the evaluator {@code
+ * kft.evaluations} and {@code kft.control}.
+ */
+public final class TransactionalPublisher implements AutoCloseable {
+
+  /** The sends of one transaction. */
+  public interface Work {
+    void run(Transaction tx) throws Exception;
+  }
+
+  /** Sends within the open transaction. */
+  public final class Transaction {
+    public Future<RecordMetadata> send(String topic, String key, byte[] value) {
+      return producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    public void sendEvent(String topic, Event event) {
+      send(topic, event.jobId(), serializer.serialize(topic, event));
+    }
+
+    public void sendWithError(String topic, String key, byte[] value, String header, String error) {
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+      record.headers().add(header, error.getBytes(StandardCharsets.UTF_8));
+      producer.send(record);
+    }
+
+    public void flush() {
+      producer.flush();
+    }
+  }
+
+  private final KafkaProducer<String, byte[]> producer;
+  private final EventSerializer serializer = new EventSerializer();
+
+  public TransactionalPublisher(String bootstrapServers, String transactionalId) {
+    producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalId,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                300_000),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    producer.initTransactions();
+  }
+
+  /**
+   * Runs {@code work} in a transaction that also commits {@code offsets} for {@code group} (both
+   * may be null); aborts on any failure.
+   *
+   * @throws FatalPublishException when the producer can no longer be used (fenced by a newer
+   *     instance)
+   */
+  public void inTransaction(
+      Work work, Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group)
+      throws Exception {
+    producer.beginTransaction();
+    try {
+      work.run(new Transaction());
+      if (offsets != null) {
+        producer.sendOffsetsToTransaction(offsets, group);
+      }
+      producer.commitTransaction();
+    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+      throw new FatalPublishException(e);
+    } catch (RuntimeException e) {
+      producer.abortTransaction();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+
+  /** The producer was fenced or broke for good; the loop must start over with a new one. */
+  public static final class FatalPublishException extends RuntimeException {
+    FatalPublishException(Throwable cause) {
+      super(cause);
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.kft.model;
+
+import ai.djl.ndarray.NDManager;
+import dev.kft.checkpoint.BertConfig;
+import dev.kft.checkpoint.BertInit;
+import dev.kft.checkpoint.ModelSource;
+import dev.kft.checkpoint.PeftCheckpoint;
+import dev.kft.checkpoint.PretrainedWeights;
+import dev.kft.checkpoint.SafeTensorsException;
+import dev.kft.checkpoint.SafeTensorsReader;
+import dev.kft.checkpoint.TensorData;
+import dev.kft.nn.BertClassifier;
+import dev.kft.peft.Peft;
+import dev.kft.peft.PeftMethod;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds the classifier a job starts from: the base model's config with the job's overrides and
+ * labels, and either its pretrained weights or a seeded random initialisation.
+ */
+public final class ModelLoader {
+
+  /**
+   * What to load.
+   *
+   * @param source a model directory or {@code hf://org/name@revision}
+   * @param pretrained load the source's weights; otherwise initialise from {@code seed}
+   * @param overrides {@code config.json} values to replace (random initialisation only)
+   * @param labels label names by id, or empty to keep the config's
+   * @param seed seed of every random initialisation (fresh heads included)
+   */
+  public record Request(
+      String source,
+      boolean pretrained,
+      Map<String, Object> overrides,
+      List<String> labels,
+      long seed) {}
+
+  /**
+   * A loaded model and where it came from.
+   *
+   * @param directory the resolved source directory (tokenizer files live there)
+   * @param initialized tensors initialised fresh rather than loaded
+   * @param unused checkpoint tensors the classifier did not use
+   * @param peft the manifest when the source is a PEFT checkpoint (the model then carries the
+   *     method's tensors over its base)
+   */
+  public record Loaded(
+      BertClassifier model,
+      Path directory,
+      List<String> initialized,
+      List<String> unused,
+      Optional<PeftCheckpoint.Manifest> peft) {
+
+    Loaded(BertClassifier model, Path directory, List<String> initialized, List<String> unused) {
+      this(model, directory, initialized, unused, Optional.empty());
+    }
+
+    public Path tokenizer() {
+      return directory.resolve(ModelSource.TOKENIZER);
+    }
+  }
+
+  private final ModelSource source;
+
+  public ModelLoader(ModelSource source) {
+    this.source = source;
+  }
+
+  /** Loads a model into a sub-manager of {@code manager}. */
+  public Loaded load(Request request, NDManager manager) throws IOException {
+    if (request.pretrained()) {
+      Path dir = source.resolve(request.source(), false);
+      Optional<PeftCheckpoint.Manifest> peft = PeftCheckpoint.read(dir);
+      if (peft.isPresent()) {
+        return loadPeft(dir, peft.get(), manager);
+      }
+    }
+    Path dir = source.resolve(request.source(), request.pretrained());
+    BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
+    if (!request.overrides().isEmpty()) {
+      config = config.withOverrides(request.overrides());
+    }
+    if (!request.labels().isEmpty()) {
+      config = config.withLabels(request.labels());
+    }
+    if (!request.pretrained()) {
+      Map<String, TensorData> weights = BertInit.random(config, request.seed());
+      return new Loaded(
+          BertClassifier.create(config, weights, manager),
+          dir,
+          List.copyOf(weights.keySet()),
+          List.of());
+    }
+    Map<String, TensorData> checkpoint;
+    try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve(ModelSource.WEIGHTS))) {
+      checkpoint = reader.readAll();
+    }
+    PretrainedWeights.Fitted fitted = PretrainedWeights.fit(config, checkpoint, request.seed());
+    return new Loaded(
+        BertClassifier.create(config, fitted.tensors(), manager),
+        dir,
+        fitted.initialized(),
+        fitted.unused());
+  }
+
+  /**
+   * Loads a PEFT checkpoint: its base (found through the allowed roots and checked against the
+   * recorded sha256) with the method's tensors and the trained base tensors applied over it.
+   */
+  private Loaded loadPeft(Path dir, PeftCheckpoint.Manifest manifest, NDManager manager)
+      throws IOException {
+    Path base = source.resolve(PeftCheckpoint.base(dir, manifest).toString(), true);
+    BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
+    Map<String, TensorData> tensors;
+    try (SafeTensorsReader reader = SafeTensorsReader.open(base.resolve(ModelSource.WEIGHTS))) {
+      tensors = reader.readAll();
+    }
+    PeftMethod method =
+        Peft.of(manifest.method(), config, null)
+            .orElseThrow(() -> new IOException(dir + ": kft_peft.json names no PEFT method"));
+    Map<String, TensorData> trained = PeftCheckpoint.tensors(dir);
+    Map<String, TensorData> added = new LinkedHashMap<>();
+    for (String name : method.shapes().keySet()) {
+      TensorData t = trained.get(name);
+      if (t == null) {
+        throw new SafeTensorsException(dir + ": " + PeftCheckpoint.WEIGHTS + " lacks " + name);
+      }
+      added.put(name, t);
+    }
+    trained.forEach(
+        (name, t) -> {
+          if (!added.containsKey(name)) {
+            tensors.put(name, t);
+          }
+        });
+    BertClassifier model = BertClassifier.create(config, tensors, manager);
+    model.extend(added, method::bind);
+    return new Loaded(model, dir, List.of(), List.of(), Optional.of(manifest));
+  }
+}
