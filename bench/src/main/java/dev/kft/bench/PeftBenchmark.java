@@ -8,9 +8,14 @@ import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertInit;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.job.AdapterSpec;
+import dev.kft.job.AdapterType;
+import dev.kft.job.LoraBias;
 import dev.kft.job.LoraSpec;
 import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
+import dev.kft.job.PromptTuningInit;
 import dev.kft.job.PromptTuningSpec;
+import dev.kft.job.SchedulerType;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.DropoutMasks;
@@ -174,13 +179,19 @@ public final class PeftBenchmark {
     return switch (name) {
       case "lora" ->
           new MethodSpec(
-              MethodSpec.LORA, new LoraSpec(8, 16.0, 0.1, null, "none", null, false), null, null);
+              MethodType.LORA,
+              new LoraSpec(8, 16.0, 0.1, null, LoraBias.NONE, null, false),
+              null,
+              null);
       case "adapter" ->
-          new MethodSpec(MethodSpec.ADAPTER, null, new AdapterSpec("pfeiffer", 16), null);
+          new MethodSpec(MethodType.ADAPTER, null, new AdapterSpec(AdapterType.PFEIFFER, 16), null);
       case "prompt_tuning" ->
           new MethodSpec(
-              MethodSpec.PROMPT_TUNING, null, null, new PromptTuningSpec(20, "RANDOM", null));
-      default -> new MethodSpec(MethodSpec.FULL, null, null, null);
+              MethodType.PROMPT_TUNING,
+              null,
+              null,
+              new PromptTuningSpec(20, PromptTuningInit.RANDOM, null));
+      default -> new MethodSpec(MethodType.FULL, null, null, null);
     };
   }
 
@@ -204,7 +215,7 @@ public final class PeftBenchmark {
                 model,
                 trainable,
                 optimizer,
-                new LearningRateSchedule("constant", 1e-5, 0, 1000),
+                new LearningRateSchedule(SchedulerType.CONSTANT, 1e-5, 0, 1000),
                 1.0);
         TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, config.vocabSize(), 3);
         step.run(List.of(batch), DropoutMasks.seeded(1));

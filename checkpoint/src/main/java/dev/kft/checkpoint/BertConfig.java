@@ -3,6 +3,7 @@ package dev.kft.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kft.job.PositionEmbeddingType;
+import dev.kft.job.SpecValue;
 import dev.kft.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -50,6 +51,14 @@ public record BertConfig(
     }
   }
 
+  private static PositionEmbeddingType positionEmbedding(String id) {
+    try {
+      return SpecValue.of(PositionEmbeddingType.class, id);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("position_embedding_type " + e.getMessage());
+    }
+  }
+
   /** Reads a {@code config.json}. */
   public static BertConfig read(Path configJson) throws IOException {
     return parse(Json.mapper().readTree(configJson.toFile()));
@@ -76,7 +85,7 @@ public record BertConfig(
         json.path("initializer_range").asDouble(0.02),
         json.path("hidden_act").asText("gelu"),
         json.path("pad_token_id").asInt(0),
-        PositionEmbeddingType.of(json.path("position_embedding_type").asText("absolute")),
+        positionEmbedding(json.path("position_embedding_type").asText("absolute")),
         labelsOf(json),
         ((ObjectNode) json).deepCopy());
   }

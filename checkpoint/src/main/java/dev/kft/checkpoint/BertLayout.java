@@ -26,42 +26,42 @@ public final class BertLayout {
   }
 
   /** Every parameter's name and shape, in {@code state_dict} order. */
-  public static Map<String, long[]> shapes(BertConfig c) {
+  public static Map<String, long[]> shapes(BertConfig config) {
     Map<String, long[]> shapes = new LinkedHashMap<>();
-    int h = c.hiddenSize();
-    shapes.put(WORD_EMBEDDINGS, new long[] {c.vocabSize(), h});
-    shapes.put(POSITION_EMBEDDINGS, new long[] {c.maxPositionEmbeddings(), h});
-    shapes.put(TOKEN_TYPE_EMBEDDINGS, new long[] {c.typeVocabSize(), h});
+    int h = config.hiddenSize();
+    shapes.put(WORD_EMBEDDINGS, new long[] {config.vocabSize(), h});
+    shapes.put(POSITION_EMBEDDINGS, new long[] {config.maxPositionEmbeddings(), h});
+    shapes.put(TOKEN_TYPE_EMBEDDINGS, new long[] {config.typeVocabSize(), h});
     norm(shapes, EMBEDDINGS_NORM, h);
-    for (int i = 0; i < c.numHiddenLayers(); i++) {
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
       String layer = layer(i);
       linear(shapes, layer + ".attention.self.query", h, h);
       linear(shapes, layer + ".attention.self.key", h, h);
       linear(shapes, layer + ".attention.self.value", h, h);
-      if (c.relativePositions()) {
+      if (config.relativePositions()) {
         shapes.put(
             layer + ".attention.self.distance_embedding.weight",
-            new long[] {2L * c.maxPositionEmbeddings() - 1, c.headSize()});
+            new long[] {2L * config.maxPositionEmbeddings() - 1, config.headSize()});
       }
       linear(shapes, layer + ".attention.output.dense", h, h);
       norm(shapes, layer + ".attention.output.LayerNorm", h);
-      linear(shapes, layer + ".intermediate.dense", h, c.intermediateSize());
-      linear(shapes, layer + ".output.dense", c.intermediateSize(), h);
+      linear(shapes, layer + ".intermediate.dense", h, config.intermediateSize());
+      linear(shapes, layer + ".output.dense", config.intermediateSize(), h);
       norm(shapes, layer + ".output.LayerNorm", h);
     }
     linear(shapes, POOLER, h, h);
-    linear(shapes, CLASSIFIER, h, c.labels().size());
+    linear(shapes, CLASSIFIER, h, config.labels().size());
     return Collections.unmodifiableMap(shapes);
   }
 
   /** Number of parameters of the encoder alone (Hugging Face {@code BertModel}). */
-  public static long encoderParameterCount(BertConfig c) {
-    return count(shapes(c), PREFIX);
+  public static long encoderParameterCount(BertConfig config) {
+    return count(shapes(config), PREFIX);
   }
 
   /** Number of parameters of the whole classifier. */
-  public static long parameterCount(BertConfig c) {
-    return count(shapes(c), "");
+  public static long parameterCount(BertConfig config) {
+    return count(shapes(config), "");
   }
 
   private static long count(Map<String, long[]> shapes, String prefix) {

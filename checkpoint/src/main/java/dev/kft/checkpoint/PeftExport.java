@@ -40,25 +40,25 @@ public final class PeftExport {
       Map<String, TensorData> trained)
       throws IOException {
     ObjectNode json = Json.mapper().createObjectNode();
-    String prefix;
-    switch (method.type()) {
-      case MethodSpec.LORA -> {
-        lora(json, method.lora());
-        prefix = "base_model.model.";
-      }
-      case MethodSpec.PROMPT_TUNING -> {
-        promptTuning(json, method.promptTuning(), config, baseSource);
-        prefix = "base_model.";
-      }
-      case MethodSpec.ADAPTER -> {
-        json.put("peft_type", "kft_bottleneck");
-        json.put("adapter_type", method.adapter().type());
-        json.put("reduction_factor", method.adapter().reductionFactor());
-        json.put("non_linearity", "relu");
-        prefix = "";
-      }
-      default -> throw new IllegalArgumentException("not a PEFT method: " + method.type());
-    }
+    String prefix =
+        switch (method.type()) {
+          case LORA -> {
+            lora(json, method.lora());
+            yield "base_model.model.";
+          }
+          case PROMPT_TUNING -> {
+            promptTuning(json, method.promptTuning(), config, baseSource);
+            yield "base_model.";
+          }
+          case ADAPTER -> {
+            json.put("peft_type", "kft_bottleneck");
+            json.put("adapter_type", method.adapter().type().id());
+            json.put("reduction_factor", method.adapter().reductionFactor());
+            json.put("non_linearity", "relu");
+            yield "";
+          }
+          case FULL -> throw new IllegalArgumentException("not a PEFT method: full");
+        };
     json.put("task_type", "SEQ_CLS");
     json.put("base_model_name_or_path", baseSource);
     json.put("inference_mode", true);
@@ -89,7 +89,7 @@ public final class PeftExport {
     } else {
       strings(json.putArray("target_modules"), l.targetModules().names());
     }
-    json.put("bias", l.bias());
+    json.put("bias", l.bias().id());
     strings(json.putArray("modules_to_save"), l.modulesToSave());
     json.put("use_rslora", l.useRslora());
     json.put("fan_in_fan_out", false);
@@ -104,7 +104,7 @@ public final class PeftExport {
     json.put("num_transformer_submodules", 1);
     json.put("num_attention_heads", config.numAttentionHeads());
     json.put("num_layers", config.numHiddenLayers());
-    json.put("prompt_tuning_init", p.promptTuningInit());
+    json.put("prompt_tuning_init", p.promptTuningInit().id());
     json.put("prompt_tuning_init_text", p.promptTuningInitText());
     json.put("tokenizer_name_or_path", baseSource);
   }

@@ -9,9 +9,11 @@ import dev.kft.json.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Pretrained checkpoints of other heads and older naming fit a classifier as transformers does. */
+@Tag("unit")
 class PretrainedWeightsTest {
 
   private static BertConfig config(int labels) {

@@ -18,10 +18,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Our safetensors reader and writer agree bit for bit with an independent numpy implementation. */
+@Tag("unit")
 class SafeTensorsTest {
 
   @TempDir Path dir;
@@ -35,6 +37,7 @@ class SafeTensorsTest {
   }
 
   @Test
+  @Tag("parity")
   void fileWeWriteIsReadBitExactlyByNumpy() throws Exception {
     Random random = new Random(1);
     Map<String, TensorData> tensors = new LinkedHashMap<>();
@@ -63,6 +66,7 @@ class SafeTensorsTest {
   }
 
   @Test
+  @Tag("parity")
   void fileNumpyWritesIsReadBitExactlyByUsWithF16AndBf16Widened() throws Exception {
     Path file = dir.resolve("theirs.safetensors");
     JsonNode expected =

@@ -95,13 +95,13 @@ final class JobWatch {
   }
 
   private Integer handle(Iterable<ConsumerRecord<String, byte[]>> records) {
-    for (ConsumerRecord<String, byte[]> r : records) {
-      if (!jobId.equals(r.key())) {
+    for (ConsumerRecord<String, byte[]> record : records) {
+      if (!jobId.equals(record.key())) {
         continue;
       }
       Event e;
       try {
-        e = events.deserialize(r.topic(), r.value());
+        e = events.deserialize(record.topic(), record.value());
       } catch (SerializationException ex) {
         continue;
       }
@@ -154,7 +154,11 @@ final class JobWatch {
 
   private Integer show(Event e) {
     if (e instanceof JobAccepted a) {
-      line("accepted: " + a.spec().registry().modelName() + ", method " + a.spec().method().type());
+      line(
+          "accepted: "
+              + a.spec().registry().modelName()
+              + ", method "
+              + a.spec().method().type().id());
     } else if (e instanceof JobRejected r) {
       line("rejected: " + r.reason());
       r.problems().forEach(p -> line("  " + p));

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.ComposeContainer;
@@ -22,6 +23,7 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * engine exists, and checks that the registry is ready and Grafana serves the kft dashboards;
  * skipped where there is no engine (as on kft's CI machine).
  */
+@Tag("e2e")
 class ComposeStackTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * script creates exactly kft's topics, Prometheus accepts its configuration ({@code promtool}), and
  * the dashboards' expressions parse into metric names.
  */
+@Tag("e2e")
 class DeploymentFilesTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

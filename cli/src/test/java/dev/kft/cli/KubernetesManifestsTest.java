@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * volume references name existing ConfigMaps, Secrets and claims, every kft topic has exactly one
  * KafkaTopic, and the GPU overlay (only) puts the trainer on a GPU.
  */
+@Tag("e2e")
 class KubernetesManifestsTest {
 
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();

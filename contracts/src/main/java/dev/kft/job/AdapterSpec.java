@@ -14,13 +14,17 @@ import java.util.List;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record AdapterSpec(String type, Integer reductionFactor) {
+public record AdapterSpec(AdapterType type, Integer reductionFactor) {
 
-  /** Adapter placements. */
-  public static final List<String> TYPES = List.of("pfeiffer", "houlsby");
+  public static final Setting<AdapterType> TYPE =
+      Setting.choice("type", AdapterType.class, AdapterType.PFEIFFER);
+  public static final Setting<Integer> REDUCTION_FACTOR = Setting.count("reduction_factor", 16, 1);
+
+  /** Every declared setting of the section. */
+  public static final List<Setting<?>> SETTINGS = List.of(TYPE, REDUCTION_FACTOR);
 
   public AdapterSpec {
-    type = type != null ? type : "pfeiffer";
-    reductionFactor = reductionFactor != null ? reductionFactor : 16;
+    type = TYPE.or(type);
+    reductionFactor = REDUCTION_FACTOR.or(reductionFactor);
   }
 }

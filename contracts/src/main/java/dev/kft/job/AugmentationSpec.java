@@ -27,7 +27,7 @@ public record AugmentationSpec(
     List<String> operations,
     Double alpha,
     String synonymsUri,
-    String segmentation,
+    Segmentation segmentation,
     BackTranslationSpec backTranslation) {
 
   /** Every augmentation operation. */
@@ -39,15 +39,22 @@ public record AugmentationSpec(
           "random_deletion",
           "back_translation");
 
-  /** Segmentation choices. */
-  public static final List<String> SEGMENTATIONS = List.of("auto", "char", "whitespace");
+  public static final Setting<Double> RATIO = Setting.number("ratio", 0.1, Range.above(0));
+  public static final Setting<Long> SEED = Setting.integer("seed", null, 0);
+  public static final Setting<Double> ALPHA =
+      Setting.number("alpha", 0.1, Range.above(0).atMost(1));
+  public static final Setting<Segmentation> SEGMENTATION =
+      Setting.choice("segmentation", Segmentation.class, Segmentation.AUTO);
+
+  /** Every declared setting of the section (lists and URIs have their own rules). */
+  public static final List<Setting<?>> SETTINGS = List.of(RATIO, SEED, ALPHA, SEGMENTATION);
 
   public AugmentationSpec {
-    ratio = ratio != null ? ratio : 0.1;
+    ratio = RATIO.or(ratio);
     operations =
         operations != null ? List.copyOf(operations) : List.of("random_swap", "random_deletion");
-    alpha = alpha != null ? alpha : 0.1;
-    segmentation = segmentation != null ? segmentation : "auto";
+    alpha = ALPHA.or(alpha);
+    segmentation = SEGMENTATION.or(segmentation);
   }
 
   /**
@@ -62,10 +69,15 @@ public record AugmentationSpec(
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record BackTranslationSpec(
       String endpoint, String sourceLanguage, String pivotLanguage, Integer timeoutSeconds) {
+    public static final Setting<Integer> TIMEOUT_SECONDS = Setting.count("timeout_seconds", 30, 1);
+
+    /** Every declared setting of the section (endpoint and languages are free text). */
+    public static final List<Setting<?>> SETTINGS = List.of(TIMEOUT_SECONDS);
+
     public BackTranslationSpec {
       sourceLanguage = sourceLanguage != null ? sourceLanguage : "zh";
       pivotLanguage = pivotLanguage != null ? pivotLanguage : "en";
-      timeoutSeconds = timeoutSeconds != null ? timeoutSeconds : 30;
+      timeoutSeconds = TIMEOUT_SECONDS.or(timeoutSeconds);
     }
   }
 }

@@ -9,42 +9,42 @@ final class DatasetRules {
 
   private DatasetRules() {}
 
-  static void check(SpecNode d) {
-    if (d == null) {
+  static void check(SpecNode dataset) {
+    if (dataset == null) {
       return;
     }
-    d.allowOnly(SpecKeys.of(DatasetSpec.class));
-    boolean single = d.has("uri");
-    boolean separate = d.has("train_uri");
+    dataset.allowOnly(SpecKeys.of(DatasetSpec.class));
+    boolean single = dataset.has("uri");
+    boolean separate = dataset.has("train_uri");
     for (String key : List.of("uri", "train_uri", "validation_uri", "test_uri")) {
-      d.nonBlank(key);
+      dataset.nonBlank(key);
     }
     if (!single && !separate) {
-      d.problem("uri", "required: give uri (one file to split) or train_uri");
+      dataset.problem("uri", "required: give uri (one file to split) or train_uri");
     }
     if (single) {
       for (String key : List.of("train_uri", "validation_uri", "test_uri")) {
-        if (d.has(key)) {
-          d.problem(key, "not allowed together with uri");
+        if (dataset.has(key)) {
+          dataset.problem(key, "not allowed together with uri");
         }
       }
     }
-    if (separate && d.has("split")) {
-      d.problem("split", "only used with uri; separate files are not split");
+    if (separate && dataset.has("split")) {
+      dataset.problem("split", "only used with uri; separate files are not split");
     }
-    d.oneOf("format", DatasetSpec.FORMATS);
-    String delimiter = d.string("delimiter");
+    dataset.oneOf("format", DatasetSpec.FORMATS);
+    String delimiter = dataset.string("delimiter");
     if (delimiter != null && delimiter.length() != 1) {
-      d.problem("delimiter", "must be one character, got '" + delimiter + "'");
+      dataset.problem("delimiter", "must be one character, got '" + delimiter + "'");
     }
-    d.nonBlank("encoding");
-    d.nonBlank("text_column");
-    d.nonBlank("label_column");
-    d.nonBlank("text_pair_column");
-    d.integer("seed", 0);
-    d.strings("cleaning", DatasetSpec.CLEANING_STEPS);
-    split(d.object("split"));
-    augmentation(d.object("augmentation"));
+    dataset.nonBlank("encoding");
+    dataset.nonBlank("text_column");
+    dataset.nonBlank("label_column");
+    dataset.nonBlank("text_pair_column");
+    Setting.readAll(dataset, DatasetSpec.SETTINGS);
+    dataset.strings("cleaning", DatasetSpec.CLEANING_STEPS);
+    split(dataset.object("split"));
+    augmentation(dataset.object("augmentation"));
   }
 
   private static void split(SpecNode split) {
@@ -52,10 +52,12 @@ final class DatasetRules {
       return;
     }
     split.allowOnly(SPLIT_KEYS);
-    Double train = split.number("train", "in (0, 1)", v -> v > 0 && v < 1);
-    Double validation = split.number("validation", "in [0, 1)", v -> v >= 0 && v < 1);
-    Double test = split.number("test", "in [0, 1)", v -> v >= 0 && v < 1);
-    DatasetSpec.SplitSpec given = new DatasetSpec.SplitSpec(train, validation, test);
+    Setting.Values values = Setting.readAll(split, DatasetSpec.SplitSpec.SETTINGS);
+    DatasetSpec.SplitSpec given =
+        new DatasetSpec.SplitSpec(
+            values.get(DatasetSpec.SplitSpec.TRAIN),
+            values.get(DatasetSpec.SplitSpec.VALIDATION),
+            values.get(DatasetSpec.SplitSpec.TEST));
     if (!split.hasProblems()) {
       double sum = given.train() + given.validation() + given.test();
       if (Math.abs(sum - 1) > 1e-6) {
@@ -70,21 +72,18 @@ final class DatasetRules {
     }
   }
 
-  private static void augmentation(SpecNode a) {
-    if (a == null) {
+  private static void augmentation(SpecNode augmentation) {
+    if (augmentation == null) {
       return;
     }
-    a.allowOnly(SpecKeys.of(AugmentationSpec.class));
-    a.number("ratio", "> 0", v -> v > 0);
-    a.integer("seed", 0);
-    List<String> operations = a.strings("operations", AugmentationSpec.OPERATIONS);
-    if (a.raw("operations") != null && a.raw("operations").isEmpty()) {
-      a.problem("operations", "must name at least one operation");
+    augmentation.allowOnly(SpecKeys.of(AugmentationSpec.class));
+    Setting.readAll(augmentation, AugmentationSpec.SETTINGS);
+    List<String> operations = augmentation.strings("operations", AugmentationSpec.OPERATIONS);
+    if (augmentation.raw("operations") != null && augmentation.raw("operations").isEmpty()) {
+      augmentation.problem("operations", "must name at least one operation");
     }
-    a.number("alpha", "in (0, 1]", v -> v > 0 && v <= 1);
-    a.nonBlank("synonyms_uri");
-    a.oneOf("segmentation", AugmentationSpec.SEGMENTATIONS);
-    SpecNode bt = a.object("back_translation");
+    augmentation.nonBlank("synonyms_uri");
+    SpecNode bt = augmentation.object("back_translation");
     if (bt != null) {
       bt.allowOnly(SpecKeys.of(AugmentationSpec.BackTranslationSpec.class));
       String endpoint = bt.nonBlank("endpoint");
@@ -93,19 +92,19 @@ final class DatasetRules {
       }
       bt.nonBlank("source_language");
       bt.nonBlank("pivot_language");
-      bt.integer("timeout_seconds", 1);
+      Setting.readAll(bt, AugmentationSpec.BackTranslationSpec.SETTINGS);
     }
     if (operations == null) {
       return;
     }
     for (String op : List.of("synonym_replacement", "random_insertion")) {
-      if (operations.contains(op) && !a.has("synonyms_uri")) {
-        a.problem("synonyms_uri", "required when operations include " + op);
+      if (operations.contains(op) && !augmentation.has("synonyms_uri")) {
+        augmentation.problem("synonyms_uri", "required when operations include " + op);
         break;
       }
     }
     if (operations.contains("back_translation") && (bt == null || !bt.has("endpoint"))) {
-      a.problem(
+      augmentation.problem(
           bt == null ? "back_translation" : "back_translation.endpoint",
           "required when operations include back_translation");
     }

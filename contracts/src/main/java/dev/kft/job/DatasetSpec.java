@@ -61,6 +61,11 @@ public record DatasetSpec(
           "drop_empty",
           "drop_duplicates");
 
+  public static final Setting<Long> SEED = Setting.integer("seed", 42L, 0);
+
+  /** Every declared setting of the section (names, columns and lists have their own rules). */
+  public static final List<Setting<?>> SETTINGS = List.of(SEED);
+
   /** File formats that can be read. */
   public static final List<String> FORMATS = List.of("csv", "tsv", "jsonl");
 
@@ -70,7 +75,7 @@ public record DatasetSpec(
     textColumn = textColumn != null ? textColumn : "text";
     labelColumn = labelColumn != null ? labelColumn : "label";
     split = split != null ? split : new SplitSpec(null, null, null);
-    seed = seed != null ? seed : 42L;
+    seed = SEED.or(seed);
     cleaning = cleaning != null ? List.copyOf(cleaning) : DEFAULT_CLEANING;
   }
 
@@ -83,10 +88,21 @@ public record DatasetSpec(
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record SplitSpec(Double train, Double validation, Double test) {
+
+    public static final Setting<Double> TRAIN =
+        Setting.number("train", 0.8, Range.above(0).below(1));
+    public static final Setting<Double> VALIDATION =
+        Setting.number("validation", 0.1, Range.atLeast(0).below(1));
+    public static final Setting<Double> TEST =
+        Setting.number("test", 0.1, Range.atLeast(0).below(1));
+
+    /** Every setting of the section. */
+    public static final List<Setting<?>> SETTINGS = List.of(TRAIN, VALIDATION, TEST);
+
     public SplitSpec {
-      train = train != null ? train : 0.8;
-      validation = validation != null ? validation : 0.1;
-      test = test != null ? test : 0.1;
+      train = TRAIN.or(train);
+      validation = VALIDATION.or(validation);
+      test = TEST.or(test);
     }
   }
 }

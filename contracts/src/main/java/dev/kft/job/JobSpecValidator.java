@@ -59,10 +59,9 @@ final class JobSpecValidator {
       model.problem(
           "source", "must look like hf://org/name or hf://org/name@revision, got '" + source + "'");
     }
-    String init = model.oneOf("init", List.of(ModelSpec.PRETRAINED, ModelSpec.RANDOM));
-    model.integer("max_length", 2);
-    model.oneOf("padding", ModelSpec.PADDINGS);
-    Long numLabels = model.integer("num_labels", 2);
+    Setting.Values values = Setting.readAll(model, ModelSpec.SETTINGS);
+    ModelInit init = values.get(ModelSpec.INIT);
+    Integer numLabels = values.get(ModelSpec.NUM_LABELS);
     List<String> labels = model.strings("labels", null);
     if (labels != null) {
       if (labels.size() < 2) {
@@ -77,12 +76,12 @@ final class JobSpecValidator {
     configOverrides(model, init);
   }
 
-  private static void configOverrides(SpecNode model, String init) {
+  private static void configOverrides(SpecNode model, ModelInit init) {
     SpecNode overrides = model.object("config_overrides");
     if (overrides == null) {
       return;
     }
-    if (!ModelSpec.RANDOM.equals(init)) {
+    if (init != ModelInit.RANDOM) {
       model.problem("config_overrides", "only allowed with init: random");
     }
     overrides.allowOnly(BertFamily.configKeys());
@@ -92,7 +91,7 @@ final class JobSpecValidator {
     overrides.number("layer_norm_eps", "> 0", v -> v > 0);
     overrides.number("initializer_range", "> 0", v -> v > 0);
     overrides.oneOf("hidden_act", BertFamily.ACTIVATIONS);
-    overrides.oneOf("position_embedding_type", PositionEmbeddingType.ids());
+    overrides.oneOf("position_embedding_type", SpecValue.ids(PositionEmbeddingType.class));
   }
 
   private static void registry(SpecNode registry) {

@@ -14,7 +14,7 @@ import java.util.List;
  * @param targetModules module names ({@code query}, {@code value}, ...), one regular expression
  *     matched against full module names, or {@code all-linear}; default {@code [query, value]}, as
  *     PEFT chooses for BERT
- * @param bias {@code none} (default), {@code all} or {@code lora_only}
+ * @param bias which biases are trained, default {@code none}
  * @param modulesToSave modules trained in full and saved with the adapter, default {@code
  *     [classifier]} as PEFT's sequence-classification task does
  * @param useRslora scale by alpha / sqrt(r) instead, default false
@@ -26,20 +26,30 @@ public record LoraSpec(
     Double loraAlpha,
     Double loraDropout,
     TargetModules targetModules,
-    String bias,
+    LoraBias bias,
     List<String> modulesToSave,
     Boolean useRslora) {
 
-  /** Bias choices. */
-  public static final List<String> BIAS = List.of("none", "all", "lora_only");
+  public static final Setting<Integer> R = Setting.count("r", 8, 1);
+  public static final Setting<Double> LORA_ALPHA =
+      Setting.number("lora_alpha", 8.0, Range.above(0));
+  public static final Setting<Double> LORA_DROPOUT =
+      Setting.number("lora_dropout", 0.0, Range.atLeast(0).below(1));
+  public static final Setting<LoraBias> BIAS =
+      Setting.choice("bias", LoraBias.class, LoraBias.NONE);
+  public static final Setting<Boolean> USE_RSLORA = Setting.flag("use_rslora", false);
+
+  /** Every declared setting of the section (the module lists have their own rules). */
+  public static final List<Setting<?>> SETTINGS =
+      List.of(R, LORA_ALPHA, LORA_DROPOUT, BIAS, USE_RSLORA);
 
   public LoraSpec {
-    r = r != null ? r : 8;
-    loraAlpha = loraAlpha != null ? loraAlpha : 8.0;
-    loraDropout = loraDropout != null ? loraDropout : 0.0;
+    r = R.or(r);
+    loraAlpha = LORA_ALPHA.or(loraAlpha);
+    loraDropout = LORA_DROPOUT.or(loraDropout);
     targetModules = targetModules != null ? targetModules : TargetModules.of("query", "value");
-    bias = bias != null ? bias : "none";
+    bias = BIAS.or(bias);
     modulesToSave = modulesToSave != null ? List.copyOf(modulesToSave) : List.of("classifier");
-    useRslora = useRslora != null ? useRslora : false;
+    useRslora = USE_RSLORA.or(useRslora);
   }
 }

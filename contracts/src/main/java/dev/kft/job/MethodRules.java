@@ -10,55 +10,51 @@ final class MethodRules {
 
   private MethodRules() {}
 
-  static void check(SpecNode m) {
-    if (m == null) {
+  static void check(SpecNode method) {
+    if (method == null) {
       return;
     }
-    m.allowOnly(SpecKeys.of(MethodSpec.class));
-    String type = m.oneOf("type", MethodSpec.TYPES);
-    String chosen = type != null ? type : MethodSpec.FULL;
+    method.allowOnly(SpecKeys.of(MethodSpec.class));
+    MethodType type = MethodSpec.TYPE.read(method);
+    String chosen = MethodSpec.TYPE.or(type).id();
     for (String section : List.of("lora", "adapter", "prompt_tuning")) {
-      if (m.has(section) && !section.equals(chosen) && (type != null || !m.has("type"))) {
-        m.problem(section, "only allowed when method.type is " + section);
+      if (method.has(section) && !section.equals(chosen) && (type != null || !method.has("type"))) {
+        method.problem(section, "only allowed when method.type is " + section);
       }
     }
-    lora(m.object("lora"));
-    adapter(m.object("adapter"));
-    promptTuning(m.object("prompt_tuning"));
+    lora(method.object("lora"));
+    adapter(method.object("adapter"));
+    promptTuning(method.object("prompt_tuning"));
   }
 
-  private static void lora(SpecNode l) {
-    if (l == null) {
+  private static void lora(SpecNode lora) {
+    if (lora == null) {
       return;
     }
-    l.allowOnly(SpecKeys.of(LoraSpec.class));
-    l.integer("r", 1);
-    l.number("lora_alpha", "> 0", v -> v > 0);
-    l.number("lora_dropout", "in [0, 1)", v -> v >= 0 && v < 1);
-    l.oneOf("bias", LoraSpec.BIAS);
-    l.strings("modules_to_save", BertFamily.SAVABLE_MODULES);
-    l.bool("use_rslora");
-    JsonNode target = l.raw("target_modules");
+    lora.allowOnly(SpecKeys.of(LoraSpec.class));
+    Setting.readAll(lora, LoraSpec.SETTINGS);
+    lora.strings("modules_to_save", BertFamily.SAVABLE_MODULES);
+    JsonNode target = lora.raw("target_modules");
     if (target == null || target.isNull()) {
       return;
     }
     if (target.isTextual()) {
-      pattern(l, target.asText());
+      pattern(lora, target.asText());
     } else {
-      List<String> names = l.strings("target_modules", BertFamily.TARGET_MODULES);
+      List<String> names = lora.strings("target_modules", BertFamily.TARGET_MODULES);
       if (names != null && names.isEmpty() && target.isArray()) {
-        l.problem("target_modules", "must name at least one module");
+        lora.problem("target_modules", "must name at least one module");
       }
     }
   }
 
-  private static void pattern(SpecNode l, String text) {
+  private static void pattern(SpecNode lora, String text) {
     if (TargetModules.ALL_LINEAR.equals(text)) {
       return;
     }
     try {
       if (!BertFamily.patternMatchesAny(Pattern.compile(text))) {
-        l.problem(
+        lora.problem(
             "target_modules",
             "regular expression '"
                 + text
@@ -66,32 +62,31 @@ final class MethodRules {
                 + "(names look like bert.encoder.layer.0.attention.self.query)");
       }
     } catch (PatternSyntaxException e) {
-      l.problem("target_modules", "not a valid regular expression: " + e.getDescription());
+      lora.problem("target_modules", "not a valid regular expression: " + e.getDescription());
     }
   }
 
-  private static void adapter(SpecNode a) {
-    if (a == null) {
+  private static void adapter(SpecNode adapter) {
+    if (adapter == null) {
       return;
     }
-    a.allowOnly(SpecKeys.of(AdapterSpec.class));
-    a.oneOf("type", AdapterSpec.TYPES);
-    a.integer("reduction_factor", 1);
+    adapter.allowOnly(SpecKeys.of(AdapterSpec.class));
+    Setting.readAll(adapter, AdapterSpec.SETTINGS);
   }
 
-  private static void promptTuning(SpecNode p) {
-    if (p == null) {
+  private static void promptTuning(SpecNode promptTuning) {
+    if (promptTuning == null) {
       return;
     }
-    p.allowOnly(SpecKeys.of(PromptTuningSpec.class));
-    p.integer("num_virtual_tokens", 1);
-    String init = p.oneOf("prompt_tuning_init", PromptTuningSpec.INITS);
-    String text = p.nonBlank("prompt_tuning_init_text");
-    if ("TEXT".equals(init) && !p.has("prompt_tuning_init_text")) {
-      p.problem("prompt_tuning_init_text", "required when prompt_tuning_init is TEXT");
+    promptTuning.allowOnly(SpecKeys.of(PromptTuningSpec.class));
+    Setting.Values values = Setting.readAll(promptTuning, PromptTuningSpec.SETTINGS);
+    PromptTuningInit init = values.get(PromptTuningSpec.PROMPT_TUNING_INIT);
+    String text = promptTuning.nonBlank("prompt_tuning_init_text");
+    if (init == PromptTuningInit.TEXT && !promptTuning.has("prompt_tuning_init_text")) {
+      promptTuning.problem("prompt_tuning_init_text", "required when prompt_tuning_init is TEXT");
     }
-    if (text != null && !"TEXT".equals(init)) {
-      p.problem("prompt_tuning_init_text", "only used when prompt_tuning_init is TEXT");
+    if (text != null && init != PromptTuningInit.TEXT) {
+      promptTuning.problem("prompt_tuning_init_text", "only used when prompt_tuning_init is TEXT");
     }
   }
 }

@@ -27,28 +27,29 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ModelSpec(
     String source,
-    String init,
+    ModelInit init,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> configOverrides,
     Integer numLabels,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> labels,
     Integer maxLength,
-    String padding,
+    Padding padding,
     String tokenizer) {
 
-  /** {@code init} value that loads pretrained weights. */
-  public static final String PRETRAINED = "pretrained";
+  public static final Setting<ModelInit> INIT =
+      Setting.choice("init", ModelInit.class, ModelInit.PRETRAINED);
+  public static final Setting<Integer> NUM_LABELS = Setting.count("num_labels", null, 2);
+  public static final Setting<Integer> MAX_LENGTH = Setting.count("max_length", 128, 2);
+  public static final Setting<Padding> PADDING =
+      Setting.choice("padding", Padding.class, Padding.LONGEST);
 
-  /** {@code init} value that initialises weights randomly from the config. */
-  public static final String RANDOM = "random";
-
-  /** Padding choices. */
-  public static final List<String> PADDINGS = List.of("longest", "max_length");
+  /** Every declared setting of the section (source, labels and overrides have their own rules). */
+  public static final List<Setting<?>> SETTINGS = List.of(INIT, NUM_LABELS, MAX_LENGTH, PADDING);
 
   public ModelSpec {
-    init = init != null ? init : PRETRAINED;
+    init = INIT.or(init);
     configOverrides = configOverrides != null ? Map.copyOf(configOverrides) : Map.of();
     labels = labels != null ? List.copyOf(labels) : List.of();
-    maxLength = maxLength != null ? maxLength : 128;
-    padding = padding != null ? padding : "longest";
+    maxLength = MAX_LENGTH.or(maxLength);
+    padding = PADDING.or(padding);
   }
 }

@@ -15,13 +15,18 @@ import java.util.List;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PromptTuningSpec(
-    Integer numVirtualTokens, String promptTuningInit, String promptTuningInitText) {
+    Integer numVirtualTokens, PromptTuningInit promptTuningInit, String promptTuningInitText) {
 
-  /** Initialisation choices. */
-  public static final List<String> INITS = List.of("RANDOM", "TEXT");
+  public static final Setting<Integer> NUM_VIRTUAL_TOKENS =
+      Setting.count("num_virtual_tokens", 20, 1);
+  public static final Setting<PromptTuningInit> PROMPT_TUNING_INIT =
+      Setting.choice("prompt_tuning_init", PromptTuningInit.class, PromptTuningInit.RANDOM);
+
+  /** Every declared setting of the section. */
+  public static final List<Setting<?>> SETTINGS = List.of(NUM_VIRTUAL_TOKENS, PROMPT_TUNING_INIT);
 
   public PromptTuningSpec {
-    numVirtualTokens = numVirtualTokens != null ? numVirtualTokens : 20;
-    promptTuningInit = promptTuningInit != null ? promptTuningInit : "RANDOM";
+    numVirtualTokens = NUM_VIRTUAL_TOKENS.or(numVirtualTokens);
+    promptTuningInit = PROMPT_TUNING_INIT.or(promptTuningInit);
   }
 }

@@ -5,89 +5,80 @@ final class TrainingRules {
 
   private TrainingRules() {}
 
-  static void check(SpecNode t) {
-    if (t == null) {
+  static void check(SpecNode training) {
+    if (training == null) {
       return;
     }
-    t.allowOnly(SpecKeys.of(TrainingSpec.class));
-    t.number("num_train_epochs", "> 0", v -> v > 0);
-    t.integer("max_steps", -1);
-    t.integer("per_device_train_batch_size", 1);
-    t.integer("per_device_eval_batch_size", 1);
-    t.number("learning_rate", "> 0", v -> v > 0);
-    t.number("weight_decay", ">= 0", v -> v >= 0);
-    t.number("adam_beta1", "in [0, 1)", v -> v >= 0 && v < 1);
-    t.number("adam_beta2", "in [0, 1)", v -> v >= 0 && v < 1);
-    t.number("adam_epsilon", "> 0", v -> v > 0);
-    t.oneOf("lr_scheduler_type", TrainingSpec.SCHEDULERS);
-    t.integer("warmup_steps", 0);
-    t.number("warmup_ratio", "in [0, 1)", v -> v >= 0 && v < 1);
-    t.integer("gradient_accumulation_steps", 1);
-    t.number("max_grad_norm", ">= 0", v -> v >= 0);
-    t.integer("seed", 0);
-    t.integer("logging_steps", 1);
-    String eval = t.oneOf("eval_strategy", TrainingSpec.STRATEGIES);
-    Long evalSteps = t.integer("eval_steps", 1);
-    String save = t.oneOf("save_strategy", TrainingSpec.STRATEGIES);
-    Long saveSteps = t.integer("save_steps", 1);
-    t.integer("save_total_limit", 1);
-    Boolean loadBest = t.bool("load_best_model_at_end");
-    String metric = t.string("metric_for_best_model");
+    training.allowOnly(SpecKeys.of(TrainingSpec.class));
+    Setting.Values values = Setting.readAll(training, TrainingSpec.SETTINGS);
+    IntervalStrategy eval = values.get(TrainingSpec.EVAL_STRATEGY);
+    IntervalStrategy save = values.get(TrainingSpec.SAVE_STRATEGY);
+    Long evalSteps = values.get(TrainingSpec.EVAL_STEPS);
+    Long saveSteps = values.get(TrainingSpec.SAVE_STEPS);
+    Boolean loadBest = values.get(TrainingSpec.LOAD_BEST_MODEL_AT_END);
+    String metric = training.string("metric_for_best_model");
     if (metric != null && !metric.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      t.problem(
+      training.problem(
           "metric_for_best_model", "must be a metric name such as eval_f1, got '" + metric + "'");
     }
-    t.bool("greater_is_better");
-    t.integer("early_stopping_patience", 1);
-    t.number("early_stopping_threshold", ">= 0", v -> v >= 0);
-    t.bool("group_by_length");
 
-    if ("steps".equals(eval) && !t.has("eval_steps")) {
-      t.problem("eval_steps", "required when eval_strategy is steps");
+    if (eval == IntervalStrategy.STEPS && !training.has("eval_steps")) {
+      training.problem("eval_steps", "required when eval_strategy is steps");
     }
-    if (t.has("early_stopping_patience")) {
-      earlyStopping(t, eval);
+    if (training.has("early_stopping_patience")) {
+      earlyStopping(training, eval);
     }
     if (Boolean.TRUE.equals(loadBest)) {
       loadBest(
-          t,
+          training,
           eval,
-          save == null && !t.has("save_strategy") ? "steps" : save,
+          save == null && !training.has("save_strategy")
+              ? TrainingSpec.SAVE_STRATEGY.byDefault()
+              : save,
           evalSteps,
-          saveSteps == null && !t.has("save_steps") ? Long.valueOf(500) : saveSteps);
+          saveSteps == null && !training.has("save_steps")
+              ? TrainingSpec.SAVE_STEPS.byDefault()
+              : saveSteps);
     }
   }
 
-  private static void earlyStopping(SpecNode t, String eval) {
-    if (!t.has("metric_for_best_model")) {
-      t.problem("metric_for_best_model", "required when early_stopping_patience is set");
+  private static void earlyStopping(SpecNode training, IntervalStrategy eval) {
+    if (!training.has("metric_for_best_model")) {
+      training.problem("metric_for_best_model", "required when early_stopping_patience is set");
     }
-    if (!t.has("eval_strategy")) {
-      t.problem("eval_strategy", "required (steps or epoch) when early_stopping_patience is set");
-    } else if ("no".equals(eval)) {
-      t.problem("eval_strategy", "must be steps or epoch when early_stopping_patience is set");
+    if (!training.has("eval_strategy")) {
+      training.problem(
+          "eval_strategy", "required (steps or epoch) when early_stopping_patience is set");
+    } else if (eval == IntervalStrategy.NO) {
+      training.problem(
+          "eval_strategy", "must be steps or epoch when early_stopping_patience is set");
     }
   }
 
   private static void loadBest(
-      SpecNode t, String eval, String save, Long evalSteps, Long saveSteps) {
-    if (eval == null && !t.has("eval_strategy") || "no".equals(eval)) {
-      t.problem("eval_strategy", "must be steps or epoch when load_best_model_at_end is true");
+      SpecNode training,
+      IntervalStrategy eval,
+      IntervalStrategy save,
+      Long evalSteps,
+      Long saveSteps) {
+    if (eval == null && !training.has("eval_strategy") || eval == IntervalStrategy.NO) {
+      training.problem(
+          "eval_strategy", "must be steps or epoch when load_best_model_at_end is true");
       return;
     }
     if (eval != null && save != null && !eval.equals(save)) {
-      t.problem(
+      training.problem(
           "save_strategy",
           "must equal eval_strategy ('"
-              + eval
+              + eval.id()
               + "') when load_best_model_at_end is true, got '"
-              + save
+              + save.id()
               + "'");
-    } else if ("steps".equals(eval)
+    } else if (eval == IntervalStrategy.STEPS
         && evalSteps != null
         && saveSteps != null
         && saveSteps % evalSteps != 0) {
-      t.problem(
+      training.problem(
           "save_steps",
           "must be a multiple of eval_steps ("
               + evalSteps

@@ -20,8 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class EventJsonTest {
 
   private static final Instant AT = Instant.parse("2026-11-29T10:15:30.123456Z");

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.json.Json;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class JobSpecTest {
 
   private static final String MINIMAL =
@@ -41,17 +43,17 @@ class JobSpecTest {
     assertEquals(0.9, t.adamBeta1());
     assertEquals(0.999, t.adamBeta2());
     assertEquals(1e-8, t.adamEpsilon());
-    assertEquals("linear", t.lrSchedulerType());
+    assertEquals("linear", t.lrSchedulerType().id());
     assertEquals(1.0, t.maxGradNorm());
     assertEquals(42L, t.seed());
     assertEquals(500L, t.loggingSteps());
-    assertEquals("no", t.evalStrategy());
-    assertEquals("steps", t.saveStrategy());
+    assertEquals("no", t.evalStrategy().id());
+    assertEquals("steps", t.saveStrategy().id());
     assertFalse(t.loadBestModelAtEnd());
     assertNull(t.metricForBestModel());
     assertFalse(t.earlyStopping());
-    assertEquals("full", spec.method().type());
-    assertEquals("pretrained", spec.model().init());
+    assertEquals("full", spec.method().type().id());
+    assertEquals("pretrained", spec.model().init().id());
     assertEquals(128, spec.model().maxLength());
     assertEquals("text", spec.dataset().textColumn());
     assertEquals(0.8, spec.dataset().split().train());
@@ -65,7 +67,7 @@ class JobSpecTest {
     assertEquals(8.0, lora.loraAlpha());
     assertEquals(0.0, lora.loraDropout());
     assertEquals(List.of("query", "value"), lora.targetModules().names());
-    assertEquals("none", lora.bias());
+    assertEquals("none", lora.bias().id());
     assertEquals(List.of("classifier"), lora.modulesToSave());
   }
 

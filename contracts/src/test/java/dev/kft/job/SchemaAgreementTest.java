@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.TestFactory;
  * The published JSON Schema and the Java validator agree: both accept every example job, and both
  * reject every spec of the bad-spec corpus at the expected paths.
  */
+@Tag("unit")
 class SchemaAgreementTest {
 
   private static final Path EXAMPLES = Path.of("..", "examples");

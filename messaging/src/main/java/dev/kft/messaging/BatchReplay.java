@@ -56,9 +56,9 @@ public final class BatchReplay {
                   + " batches did not arrive within "
                   + timeout);
         }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.offset() < range.untilOffset() && prepared.jobId().equals(r.key())) {
-            TokenizedBatch batch = BatchCodec.decode(r.value());
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.offset() < range.untilOffset() && prepared.jobId().equals(record.key())) {
+            TokenizedBatch batch = BatchCodec.decode(record.value());
             if (batch.split() == split) {
               batches.add(batch);
             }

@@ -4,19 +4,21 @@ import dev.kft.events.Event;
 import dev.kft.events.EventDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Shutdown;
+import jakarta.enterprise.event.Startup;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,19 +26,25 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
 
 /**
  * A consumer loop on a thread of its own for services whose work on one record takes long (data
- * preparation, training): one record at a time, offsets committed by the subclass when the record's
- * outcome is published, long work run on a worker while the loop keeps polling with its partitions
- * paused so the consumer stays in its group. On a failure the loop starts over with new clients;
- * uncommitted records are read again.
+ * preparation, training, evaluation): one record at a time, offsets committed by the subclass when
+ * the record's outcome is published, long work run on a worker while the loop keeps polling with
+ * its partitions paused so the consumer stays in its group. On a failure the loop starts over with
+ * new clients; uncommitted records are read again. Why kft does not use SmallRye channels for this
+ * work is in {@code docs/decisions/0001-long-work-outside-smallrye.md}.
+ *
+ * <p>A subclass that is a CDI bean needs no lifecycle code of its own: it inherits the observers
+ * that start the loop with the application and stop it before the application ends, and {@link
+ * LoopReadiness} reports it.
  *
  * @param <R> what the subclass opens with each consumer (a producer, for example)
  */
 public abstract class RecordLoop<R extends AutoCloseable> {
 
-  private static final Logger LOG = Logger.getLogger(RecordLoop.class.getName());
+  private static final Logger LOG = Logger.getLogger(RecordLoop.class);
 
   private final String name;
   private final String bootstrapServers;
@@ -46,7 +54,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private final EventDeserializer events = new EventDeserializer();
   private final ExecutorService worker;
   private volatile Instant lastPoll = Instant.now();
-  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile KafkaConsumer<String, byte[]> current;
   private Thread thread;
 
   /** {@code registry} gets each consumer's client metrics (lag, fetch rates). */
@@ -70,6 +78,19 @@ public abstract class RecordLoop<R extends AutoCloseable> {
       KafkaConsumer<String, byte[]> consumer, R resources, ConsumerRecord<String, byte[]> record)
       throws Exception;
 
+  /** The loop's name: its thread's name and its readiness check's. */
+  public String name() {
+    return name;
+  }
+
+  void startWithApplication(@Observes Startup event) {
+    start();
+  }
+
+  void stopWithApplication(@Observes Shutdown event) throws InterruptedException {
+    stop();
+  }
+
   public void start() {
     running.set(true);
     thread = new Thread(this::run, name);
@@ -78,9 +99,9 @@ public abstract class RecordLoop<R extends AutoCloseable> {
 
   public void stop() throws InterruptedException {
     running.set(false);
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
+    KafkaConsumer<String, byte[]> consumer = current;
+    if (consumer != null) {
+      consumer.wakeup();
     }
     thread.join(TimeUnit.SECONDS.toMillis(30));
     worker.shutdownNow();
@@ -104,11 +125,12 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   }
 
   /** The record's kft event, or null (logged) when it is not one. */
-  protected Event event(ConsumerRecord<String, byte[]> r) {
+  protected Event event(ConsumerRecord<String, byte[]> record) {
     try {
-      return events.deserialize(r.topic(), r.value());
+      return events.deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
-      LOG.warning("skipped a record that is not a kft event at " + r.topic() + "@" + r.offset());
+      LOG.warnf(
+          "skipped a record that is not a kft event at %s@%d", record.topic(), record.offset());
       return null;
     }
   }
@@ -129,49 +151,49 @@ public abstract class RecordLoop<R extends AutoCloseable> {
    * @return the work's future; not done when it was given up
    */
   protected <T> Future<T> whilePolling(
-      KafkaConsumer<String, byte[]> c,
-      java.util.concurrent.Callable<T> work,
+      KafkaConsumer<String, byte[]> consumer,
+      Callable<T> work,
       Instant deadline,
       BooleanSupplier abandon) {
     Future<T> future = worker.submit(work);
-    c.pause(c.assignment());
+    consumer.pause(consumer.assignment());
     try {
       while (!future.isDone()
           && !abandon.getAsBoolean()
           && Instant.now().isBefore(deadline)
           && running.get()) {
-        c.poll(Duration.ofMillis(200));
+        consumer.poll(Duration.ofMillis(200));
         lastPoll = Instant.now();
       }
     } finally {
-      c.resume(c.assignment());
+      consumer.resume(consumer.assignment());
     }
     return future;
   }
 
-  private KafkaClientMetrics bind(KafkaConsumer<String, byte[]> c) {
-    KafkaClientMetrics metrics = new KafkaClientMetrics(c);
+  private KafkaClientMetrics bind(KafkaConsumer<String, byte[]> consumer) {
+    KafkaClientMetrics metrics = new KafkaClientMetrics(consumer);
     metrics.bindTo(registry);
     return metrics;
   }
 
   private void run() {
     while (running.get()) {
-      try (KafkaConsumer<String, byte[]> c = newConsumer();
-          KafkaClientMetrics metrics = bind(c);
+      try (KafkaConsumer<String, byte[]> consumer = newConsumer();
+          KafkaClientMetrics metrics = bind(consumer);
           R resources = open()) {
-        consumer = c;
-        subscribe(c);
+        current = consumer;
+        subscribe(consumer);
         while (running.get()) {
-          for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofMillis(500))) {
-            handle(c, resources, record);
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            handle(consumer, resources, record);
           }
           lastPoll = Instant.now();
         }
       } catch (WakeupException e) {
-        LOG.fine(name + " woken up to stop");
+        LOG.debugf("%s woken up to stop", name);
       } catch (Exception e) {
-        LOG.log(Level.SEVERE, name + " failed; starting over with new clients", e);
+        LOG.errorf(e, "%s failed; starting over with new clients", name);
         pause(Duration.ofSeconds(2));
       }
     }

@@ -57,11 +57,11 @@ public final class TopicScan {
         if (Instant.now().isAfter(deadline)) {
           throw new IllegalStateException("could not read " + topic + " to its end in " + timeout);
         }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {
-            Event e = eventOrNull(events, r);
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.offset() < end.get(new TopicPartition(record.topic(), record.partition()))) {
+            Event e = eventOrNull(events, record);
             if (e != null) {
-              each.accept(r.key(), e);
+              each.accept(record.key(), e);
             }
           }
         }
@@ -69,9 +69,10 @@ public final class TopicScan {
     }
   }
 
-  private static Event eventOrNull(EventDeserializer events, ConsumerRecord<String, byte[]> r) {
+  private static Event eventOrNull(
+      EventDeserializer events, ConsumerRecord<String, byte[]> record) {
     try {
-      return events.deserialize(r.topic(), r.value());
+      return events.deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
       return null;
     }

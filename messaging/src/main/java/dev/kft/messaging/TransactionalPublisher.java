@@ -19,10 +19,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes what a service makes of one consumed record in a Kafka transaction together with that
- * record's offset: either all of the outputs and the offset become visible, or none do. Data-prep
- * writes {@code kft.batches} and {@code kft.job-events} this way, the evaluator {@code
- * kft.evaluations} and {@code kft.control}.
+ * The one producer of the services that do long work: publishes what a service makes of one
+ * consumed record in a Kafka transaction together with that record's offset, so that either all of
+ * the outputs and the offset become visible, or none do (data-prep writes {@code kft.batches} and
+ * {@code kft.job-events} this way, the evaluator {@code kft.evaluations} and {@code kft.control}),
+ * or publishes a single event on its own (the trainer's progress on {@code kft.job-events}). Its
+ * transactional id fences a zombie instance of the same service.
  */
 public final class TransactionalPublisher implements AutoCloseable {
 
@@ -102,6 +104,20 @@ public final class TransactionalPublisher implements AutoCloseable {
     } catch (RuntimeException e) {
       producer.abortTransaction();
       throw e;
+    }
+  }
+
+  /**
+   * Publishes {@code event} keyed by its job in a transaction of its own and returns once it is
+   * committed.
+   */
+  public void publish(String topic, Event event) {
+    try {
+      inTransaction(tx -> tx.sendEvent(topic, event), null, null);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("publishing to " + topic + " failed", e);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertLayout;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.job.AdapterSpec;
+import dev.kft.job.AdapterType;
 import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelExtension;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ public final class BottleneckAdapters implements PeftMethod {
               + hidden);
     }
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      if ("houlsby".equals(spec.type())) {
+      if (spec.type() == AdapterType.HOULSBY) {
         add(BertLayout.layer(i) + ".attention.output", hidden, bottleneck);
       }
       add(BertLayout.layer(i) + ".output", hidden, bottleneck);

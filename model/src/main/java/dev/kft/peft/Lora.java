@@ -6,6 +6,7 @@ import ai.djl.nn.core.Linear;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.LoraLayout;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.job.LoraBias;
 import dev.kft.job.LoraSpec;
 import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelExtension;
@@ -78,10 +79,10 @@ public final class Lora implements PeftMethod {
   public boolean trainsBase(String name) {
     String module = name.substring(0, name.lastIndexOf('.'));
     boolean bias = name.endsWith(".bias");
-    if (bias && "all".equals(layout.spec().bias())) {
+    if (bias && layout.spec().bias() == LoraBias.ALL) {
       return true;
     }
-    if (bias && "lora_only".equals(layout.spec().bias()) && layout.targets().contains(module)) {
+    if (bias && layout.spec().bias() == LoraBias.LORA_ONLY && layout.targets().contains(module)) {
       return true;
     }
     return Modules.saved(layout.spec().modulesToSave(), name);

@@ -3,6 +3,7 @@ package dev.kft.peft;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.job.MethodSpec;
+import dev.kft.job.PromptTuningInit;
 import dev.kft.job.PromptTuningSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,9 +24,9 @@ public final class Peft {
   public static Optional<PeftMethod> of(MethodSpec method, BertConfig config, Path tokenizer)
       throws IOException {
     return switch (method.type()) {
-      case MethodSpec.LORA -> Optional.of(new Lora(method.lora(), config));
-      case MethodSpec.ADAPTER -> Optional.of(new BottleneckAdapters(method.adapter(), config));
-      case MethodSpec.PROMPT_TUNING ->
+      case LORA -> Optional.of(new Lora(method.lora(), config));
+      case ADAPTER -> Optional.of(new BottleneckAdapters(method.adapter(), config));
+      case PROMPT_TUNING ->
           Optional.of(
               new PromptTuning(
                   method.promptTuning(), config, initTokens(method.promptTuning(), tokenizer)));
@@ -34,7 +35,7 @@ public final class Peft {
   }
 
   private static int[] initTokens(PromptTuningSpec spec, Path tokenizer) throws IOException {
-    if (!"TEXT".equals(spec.promptTuningInit()) || tokenizer == null) {
+    if (spec.promptTuningInit() != PromptTuningInit.TEXT || tokenizer == null) {
       return null;
     }
     try (HuggingFaceTokenizer t =

@@ -5,6 +5,7 @@ import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertLayout;
 import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.job.PromptTuningInit;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.nn.ModelExtension;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public final class PromptTuning implements PeftMethod {
   public Map<String, TensorData> init(long seed, Function<String, TensorData> base) {
     int tokens = spec.numVirtualTokens();
     float[] values;
-    if ("TEXT".equals(spec.promptTuningInit())) {
+    if (spec.promptTuningInit() == PromptTuningInit.TEXT) {
       if (initTokenIds == null || initTokenIds.length == 0) {
         throw new IllegalArgumentException(
             "method.prompt_tuning.prompt_tuning_init_text: tokenizes to no tokens");

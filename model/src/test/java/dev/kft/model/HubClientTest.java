@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** hf:// sources resolve through the hub's file endpoint into its cache layout, and offline. */
+@Tag("unit")
 class HubClientTest {
 
   private static final String SOURCE = "hf://kft-test/tiny-bert-chinese@main";

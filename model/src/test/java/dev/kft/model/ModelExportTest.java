@@ -26,10 +26,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A model kft exports is a Hugging Face model directory that kft and PyTorch read back alike. */
+@Tag("unit")
 class ModelExportTest {
 
   static final Path BERT_BASE_CHINESE = Path.of("..", "models", "bert-base-chinese");
@@ -62,6 +64,7 @@ class ModelExportTest {
   }
 
   @Test
+  @Tag("parity")
   void exportedModelReloadsWithIdenticalLogitsAndLoadsStrictlyInPyTorch() throws Exception {
     BertConfig config = tinyChinese(List.of("负面", "正面"));
     Path export = dir.resolve("export");

@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * does not corrupt gradients (DJL's {@code Number} overloads do), and per-step managers keep the
  * number of live native arrays flat.
  */
+@Tag("unit")
 class AutogradSafetyTest {
 
   private static float step(BertClassifier model, TokenizedBatch batch, boolean collectGarbage) {

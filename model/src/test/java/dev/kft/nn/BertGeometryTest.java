@@ -9,9 +9,11 @@ import dev.kft.checkpoint.BertLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Our layout of bert-base-chinese has exactly the parameters Hugging Face counts. */
+@Tag("unit")
 class BertGeometryTest {
 
   private static final Path CONFIG = Path.of("..", "models", "bert-base-chinese", "config.json");

@@ -16,6 +16,7 @@ import dev.kft.testing.PythonReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * weights (written by us, read by an independent numpy reader in strict state-dict loading) give
  * the same logits and last hidden states as a PyTorch reference forward pass.
  */
+@Tag("parity")
 public class BertParityTest {
 
   @TempDir Path dir;

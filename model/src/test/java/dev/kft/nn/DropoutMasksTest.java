@@ -14,6 +14,7 @@ import ai.djl.training.GradientCollector;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Dropout with Java-drawn masks behaves as {@code F.dropout}: a binomial share of zeros, the rest
  * scaled by {@code 1 / (1 - p)}, gradients through the same mask; and masks follow only the seed.
  */
+@Tag("unit")
 class DropoutMasksTest {
 
   private static final int SIZE = 1 << 20;

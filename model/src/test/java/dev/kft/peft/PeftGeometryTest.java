@@ -14,14 +14,19 @@ import dev.kft.checkpoint.LoraLayout;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.events.ParameterCount;
 import dev.kft.job.AdapterSpec;
+import dev.kft.job.AdapterType;
+import dev.kft.job.LoraBias;
 import dev.kft.job.LoraSpec;
 import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
+import dev.kft.job.PromptTuningInit;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.job.TargetModules;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.TinyBert;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * derived by hand, at the real bert-base-chinese geometry; and the counts the methods report equal
  * what a built model really holds and trains.
  */
+@Tag("unit")
 class PeftGeometryTest {
 
   /** bert-base-chinese with two labels: vocab 21128, hidden 768, 12 layers, FFN 3072. */
@@ -43,7 +49,8 @@ class PeftGeometryTest {
     // bias="none", task SEQ_CLS with nothing saved besides LoRA): PEFT's
     // print_trainable_parameters() says 294,912 trainable of 102,564,098.
     LoraSpec spec =
-        new LoraSpec(8, 32.0, 0.1, TargetModules.of("query", "value"), "none", List.of(), false);
+        new LoraSpec(
+            8, 32.0, 0.1, TargetModules.of("query", "value"), LoraBias.NONE, List.of(), false);
     ParameterCount count = new Lora(spec, bertBaseChinese()).count(bertBaseChinese());
     assertEquals(294_912, count.trainable());
     assertEquals(102_564_098, count.total());
@@ -60,10 +67,12 @@ class PeftGeometryTest {
     // one adapter: down (768·48 + 48) + up (48·768 + 768), with 48 = 768 / 16
     long adapter = 768 * 48 + 48 + 48 * 768 + 768;
     assertEquals(74_544, adapter);
-    ParameterCount pfeiffer = new BottleneckAdapters(new AdapterSpec("pfeiffer", 16), c).count(c);
+    ParameterCount pfeiffer =
+        new BottleneckAdapters(new AdapterSpec(AdapterType.PFEIFFER, 16), c).count(c);
     assertEquals(12 * adapter + head, pfeiffer.trainable());
     assertEquals(base + 12 * adapter, pfeiffer.total());
-    ParameterCount houlsby = new BottleneckAdapters(new AdapterSpec("houlsby", 16), c).count(c);
+    ParameterCount houlsby =
+        new BottleneckAdapters(new AdapterSpec(AdapterType.HOULSBY, 16), c).count(c);
     assertEquals(24 * adapter + head, houlsby.trainable());
     assertEquals(base + 24 * adapter, houlsby.total());
   }
@@ -105,9 +114,15 @@ class PeftGeometryTest {
         List.of(
             new Lora(
                 new LoraSpec(
-                    4, 8.0, 0.0, TargetModules.of("query", "value"), "lora_only", null, false),
+                    4,
+                    8.0,
+                    0.0,
+                    TargetModules.of("query", "value"),
+                    LoraBias.LORA_ONLY,
+                    null,
+                    false),
                 c),
-            new BottleneckAdapters(new AdapterSpec("houlsby", 4), c),
+            new BottleneckAdapters(new AdapterSpec(AdapterType.HOULSBY, 4), c),
             new PromptTuning(new PromptTuningSpec(5, null, null), c, null));
     for (PeftMethod method : methods) {
       try (NDManager manager = NDManager.newBaseManager();
@@ -123,11 +138,11 @@ class PeftGeometryTest {
   @Test
   void textInitCopiesTheInitTextsWordEmbeddingsRepeatedToTheTokenCount() throws Exception {
     BertConfig c = TinyBert.config(21128, 4, 1, 2, 2, 0.02);
-    PromptTuningSpec spec = new PromptTuningSpec(6, "TEXT", "好评");
+    PromptTuningSpec spec = new PromptTuningSpec(6, PromptTuningInit.TEXT, "好评");
     PromptTuning prompt =
         (PromptTuning)
             Peft.of(
-                    new MethodSpec(MethodSpec.PROMPT_TUNING, null, null, spec),
+                    new MethodSpec(MethodType.PROMPT_TUNING, null, null, spec),
                     c,
                     Path.of("../models/bert-base-chinese/tokenizer.json"))
                 .orElseThrow();

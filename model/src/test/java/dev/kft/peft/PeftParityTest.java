@@ -13,8 +13,11 @@ import dev.kft.checkpoint.PeftExport;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.job.AdapterSpec;
+import dev.kft.job.AdapterType;
+import dev.kft.job.LoraBias;
 import dev.kft.job.LoraSpec;
 import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.job.TargetModules;
 import dev.kft.json.Json;
@@ -29,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * definition, which reads our adapter export with PEFT's tensor names; and merged LoRA weights give
  * the logits of the unmerged model.
  */
+@Tag("unit")
 class PeftParityTest {
 
   private static final BertConfig CONFIG = TinyBert.config(300, 32, 2, 4, 3, 0.05);
@@ -45,6 +50,7 @@ class PeftParityTest {
   @TempDir Path dir;
 
   @Test
+  @Tag("parity")
   void loraMatchesPyTorch() throws Exception {
     LoraSpec spec =
         new LoraSpec(
@@ -52,31 +58,35 @@ class PeftParityTest {
             16.0,
             0.1,
             TargetModules.of("query", "value", "dense"),
-            "lora_only",
+            LoraBias.LORA_ONLY,
             List.of("classifier"),
             false);
-    check(new MethodSpec(MethodSpec.LORA, spec, null, null), new Lora(spec, CONFIG));
+    check(new MethodSpec(MethodType.LORA, spec, null, null), new Lora(spec, CONFIG));
   }
 
   @Test
+  @Tag("parity")
   void rsLoraMatchesPyTorch() throws Exception {
     LoraSpec spec =
-        new LoraSpec(4, 8.0, 0.0, new TargetModules(List.of(), "all-linear"), "none", null, true);
-    check(new MethodSpec(MethodSpec.LORA, spec, null, null), new Lora(spec, CONFIG));
+        new LoraSpec(
+            4, 8.0, 0.0, new TargetModules(List.of(), "all-linear"), LoraBias.NONE, null, true);
+    check(new MethodSpec(MethodType.LORA, spec, null, null), new Lora(spec, CONFIG));
   }
 
   @Test
+  @Tag("parity")
   void bottleneckAdaptersMatchPyTorch() throws Exception {
-    AdapterSpec spec = new AdapterSpec("houlsby", 8);
+    AdapterSpec spec = new AdapterSpec(AdapterType.HOULSBY, 8);
     check(
-        new MethodSpec(MethodSpec.ADAPTER, null, spec, null), new BottleneckAdapters(spec, CONFIG));
+        new MethodSpec(MethodType.ADAPTER, null, spec, null), new BottleneckAdapters(spec, CONFIG));
   }
 
   @Test
+  @Tag("parity")
   void promptTuningMatchesPyTorch() throws Exception {
     PromptTuningSpec spec = new PromptTuningSpec(6, null, null);
     check(
-        new MethodSpec(MethodSpec.PROMPT_TUNING, null, null, spec),
+        new MethodSpec(MethodType.PROMPT_TUNING, null, null, spec),
         new PromptTuning(spec, CONFIG, null));
   }
 
@@ -84,7 +94,7 @@ class PeftParityTest {
   void mergedLoraWeightsGiveTheSameLogits() throws Exception {
     LoraSpec spec =
         new LoraSpec(
-            8, 32.0, 0.0, TargetModules.of("query", "value", "dense"), "none", null, false);
+            8, 32.0, 0.0, TargetModules.of("query", "value", "dense"), LoraBias.NONE, null, false);
     Lora lora = new Lora(spec, CONFIG);
     Map<String, TensorData> base = BertInit.random(CONFIG, 5);
     Map<String, TensorData> added = perturbed(lora.init(5, base::get));

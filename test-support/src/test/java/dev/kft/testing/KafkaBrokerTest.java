@@ -10,8 +10,10 @@ import dev.kft.local.KafkaBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class KafkaBrokerTest {
 
   @Test

@@ -1,5 +1,6 @@
 package dev.kft.dataprep.domain;
 
+import dev.kft.job.Segmentation;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +28,7 @@ public final class Augmenter {
   public Augmenter(
       List<String> operations,
       double alpha,
-      String segmentation,
+      Segmentation segmentation,
       Synonyms synonyms,
       BackTranslator translator) {
     this.operations = List.copyOf(operations);

@@ -8,6 +8,7 @@ import dev.kft.io.Sha256;
 import dev.kft.job.AugmentationSpec;
 import dev.kft.job.DatasetSpec;
 import dev.kft.job.JobSpec;
+import dev.kft.job.Padding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -171,7 +172,7 @@ public final class DataPreparation {
       Digests digests)
       throws IOException {
     int maxLength = spec.model().maxLength();
-    int padTo = "max_length".equals(spec.model().padding()) ? maxLength : 0;
+    int padTo = spec.model().padding() == Padding.MAX_LENGTH ? maxLength : 0;
     Map<Split, List<TokenizedBatch>> batches = new EnumMap<>(Split.class);
     Map<Split, SplitSummary> summaries = new EnumMap<>(Split.class);
     try (Encoder encoder = new Encoder(tokenizerJson, maxLength)) {

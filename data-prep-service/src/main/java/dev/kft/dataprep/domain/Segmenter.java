@@ -1,5 +1,6 @@
 package dev.kft.dataprep.domain;
 
+import dev.kft.job.Segmentation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,10 +12,10 @@ import java.util.List;
  */
 final class Segmenter {
 
-  private final String mode;
+  private final Segmentation mode;
   private final Synonyms dictionary;
 
-  Segmenter(String mode, Synonyms dictionary) {
+  Segmenter(Segmentation mode, Synonyms dictionary) {
     this.mode = mode;
     this.dictionary = dictionary;
   }
@@ -28,8 +29,8 @@ final class Segmenter {
   }
 
   boolean characterMode(String text) {
-    return mode.equals("char")
-        || (mode.equals("auto") && text.codePoints().anyMatch(Segmenter::isCjk));
+    return mode == Segmentation.CHAR
+        || (mode == Segmentation.AUTO && text.codePoints().anyMatch(Segmenter::isCjk));
   }
 
   List<String> tokens(String text) {

@@ -8,9 +8,6 @@ import dev.kft.events.Topics;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.Collection;
@@ -52,14 +49,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     this.config = config;
   }
 
-  void onStart(@Observes StartupEvent event) {
-    start();
-  }
-
-  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-    stop();
-  }
-
   @Override
   protected TransactionalPublisher open() {
     return new TransactionalPublisher(
@@ -74,7 +63,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
 
   @Override
   protected void handle(
-      KafkaConsumer<String, byte[]> c,
+      KafkaConsumer<String, byte[]> consumer,
       TransactionalPublisher publisher,
       ConsumerRecord<String, byte[]> record)
       throws Exception {
@@ -83,11 +72,11 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
         Map.of(partition, new OffsetAndMetadata(record.offset() + 1));
     Outcome outcome = processor.read(record);
     if (outcome.jobId() != null && settled.contains(outcome.jobId())) {
-      publisher.inTransaction(processor.duplicate(outcome), offsets, c.groupMetadata());
+      publisher.inTransaction(processor.duplicate(outcome), offsets, consumer.groupMetadata());
       return;
     }
     if (!(outcome instanceof Accepted accepted)) {
-      publisher.inTransaction(processor.settle(record, outcome), offsets, c.groupMetadata());
+      publisher.inTransaction(processor.settle(record, outcome), offsets, consumer.groupMetadata());
       settled.add(outcome.jobId());
       return;
     }
@@ -95,7 +84,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     revoked = false;
     Future<Prepared> job =
         whilePolling(
-            c,
+            consumer,
             () -> processor.prepare(accepted),
             Instant.now().plus(config.maxPrepareTime()),
             () -> revoked);
@@ -103,7 +92,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
       job.cancel(true);
       if (revoked || !running()) {
         LOG.infof("job %s handed back unfinished; it will be read again", accepted.jobId());
-        c.seek(partition, record.offset());
+        consumer.seek(partition, record.offset());
         return;
       }
       publisher.inTransaction(
@@ -111,7 +100,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
               accepted,
               new IllegalStateException("preparation took longer than " + config.maxPrepareTime())),
           offsets,
-          c.groupMetadata());
+          consumer.groupMetadata());
       return;
     }
     TransactionalPublisher.Work outcomeWork;
@@ -120,7 +109,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     } catch (ExecutionException e) {
       outcomeWork = processor.fail(accepted, e.getCause());
     }
-    publisher.inTransaction(outcomeWork, offsets, c.groupMetadata());
+    publisher.inTransaction(outcomeWork, offsets, consumer.groupMetadata());
     settled.add(accepted.jobId());
   }
 

@@ -59,7 +59,7 @@ public final class PreparedEvents {
             prepared.tokenizerSha256(),
             prepared.labels(),
             spec.model().maxLength(),
-            spec.model().padding(),
+            spec.model().padding().id(),
             prepared.rowsRead(),
             prepared.dropped(),
             reports,

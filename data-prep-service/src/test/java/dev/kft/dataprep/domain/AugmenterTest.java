@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.kft.job.Segmentation;
 import dev.kft.json.Json;
 import java.io.BufferedReader;
 import java.io.OutputStream;
@@ -17,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class AugmenterTest {
 
   private static Synonyms synonyms() throws Exception {
@@ -36,7 +39,7 @@ class AugmenterTest {
 
   @Test
   void chineseIsSegmentedByDictionaryWordsAndCharacters() throws Exception {
-    Segmenter segmenter = new Segmenter("auto", synonyms());
+    Segmenter segmenter = new Segmenter(Segmentation.AUTO, synonyms());
     assertEquals(List.of("房间", "很", "干净", "wifi", "好"), segmenter.tokens("房间很干净 wifi好"));
     assertEquals(List.of("the", "room"), segmenter.tokens("the  room"));
     assertEquals("房间很干净wifi好", segmenter.join(List.of("房间", "很", "干净", "wifi", "好"), true));
@@ -46,7 +49,7 @@ class AugmenterTest {
   @Test
   void synonymReplacementUsesTheDictionary() throws Exception {
     Augmenter augmenter =
-        new Augmenter(List.of("synonym_replacement"), 0.5, "auto", synonyms(), null);
+        new Augmenter(List.of("synonym_replacement"), 0.5, Segmentation.AUTO, synonyms(), null);
     String out = augmenter.apply("synonym_replacement", "房间很干净", new Random(1));
     assertTrue(List.of("客房很干净", "房间很整洁", "房间很清洁", "客房很整洁", "客房很清洁").contains(out), out);
   }
@@ -57,7 +60,7 @@ class AugmenterTest {
         new Augmenter(
             List.of("synonym_replacement", "random_insertion", "random_swap", "random_deletion"),
             0.3,
-            "auto",
+            Segmentation.AUTO,
             synonyms(),
             null);
     List<Example> made = augmenter.augment(train(), 2.0, 9);
@@ -105,7 +108,7 @@ class AugmenterTest {
               "en",
               Duration.ofSeconds(5));
       Augmenter augmenter =
-          new Augmenter(List.of("back_translation"), 0.1, "auto", null, translator);
+          new Augmenter(List.of("back_translation"), 0.1, Segmentation.AUTO, null, translator);
       List<Example> made = augmenter.augment(train(), 1.0, 3);
       assertEquals(3, made.size());
       assertTrue(made.stream().allMatch(e -> e.text().endsWith("！")), made.toString());

@@ -15,8 +15,10 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.job.JobSpecs;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class JobIntakeTest {
 
   private final JobIntake intake = new JobIntake();
@@ -40,7 +42,7 @@ class JobIntakeTest {
                     "j1",
                     "model: {source: m}\ndataset: {uri: d.csv}\nregistry: {model_name: r}\n")));
     assertEquals("j1", a.jobId());
-    assertEquals("full", a.spec().method().type());
+    assertEquals("full", a.spec().method().type().id());
   }
 
   @Test

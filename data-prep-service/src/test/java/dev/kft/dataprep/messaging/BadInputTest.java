@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@Tag("unit")
 class BadInputTest {
 
   private static final Path DATA = Path.of("target", "test-data", "bad");

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@Tag("unit")
 class ChnSentiCorpPreparationTest {
 
   private static final String DATA = "chnsenticorp/chnsenticorp_htl_all.csv";

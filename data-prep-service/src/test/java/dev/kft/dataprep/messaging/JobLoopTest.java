@@ -30,11 +30,13 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Job submissions make the round trip kft.jobs → data-prep → kft.job-events / kft.jobs.dlq. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@Tag("unit")
 class JobLoopTest {
 
   private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
@@ -127,7 +129,7 @@ class JobLoopTest {
         .statusCode(200)
         .body("status", equalTo("UP"))
         .body(containsString("Kafka connection health check"))
-        .body(containsString("kft.jobs loop"));
+        .body(containsString("kft-data-prep-jobs.secondsSinceLastPoll"));
     Jobs.submitAndAwait(kafka, "model: 1");
     given()
         .get("/q/metrics")

@@ -1,5 +1,6 @@
 package dev.kft.evaluator.domain;
 
+import dev.kft.job.TrainingSpec;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -40,7 +41,8 @@ public final class BestModelTracker {
       String metricForBestModel, Boolean greaterIsBetter, Integer patience, double threshold) {
     this.metric =
         metricForBestModel.startsWith("eval_") ? metricForBestModel : "eval_" + metricForBestModel;
-    this.greaterIsBetter = greaterIsBetter != null ? greaterIsBetter : !metric.endsWith("loss");
+    this.greaterIsBetter =
+        greaterIsBetter != null ? greaterIsBetter : TrainingSpec.greaterIsBetterFor(metric);
     this.patience = patience;
     this.threshold = threshold;
   }

@@ -18,9 +18,6 @@ import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.model.ModelLoader;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -75,14 +72,6 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
     this.metrics = metrics;
   }
 
-  void onStart(@Observes StartupEvent event) {
-    start();
-  }
-
-  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-    stop();
-  }
-
   /** Drops what is known of every job, as a restart would; it is rebuilt from the log. */
   void forgetJobs() {
     jobs.clear();
@@ -101,13 +90,14 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
 
   @Override
   protected void handle(
-      KafkaConsumer<String, byte[]> c,
+      KafkaConsumer<String, byte[]> consumer,
       TransactionalPublisher publisher,
-      ConsumerRecord<String, byte[]> r)
+      ConsumerRecord<String, byte[]> record)
       throws Exception {
     List<Event> out = List.of();
-    if (event(r) instanceof CheckpointSaved saved) {
-      Future<List<Event>> work = whilePolling(c, () -> review(saved), Instant.MAX, () -> false);
+    if (event(record) instanceof CheckpointSaved saved) {
+      Future<List<Event>> work =
+          whilePolling(consumer, () -> review(saved), Instant.MAX, () -> false);
       if (!work.isDone()) {
         return;
       }
@@ -122,10 +112,11 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
       publisher.inTransaction(
           tx -> outcome.forEach(e -> tx.sendEvent(topicOf(e), e)),
           Map.of(
-              new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)),
-          c.groupMetadata());
+              new TopicPartition(record.topic(), record.partition()),
+              new OffsetAndMetadata(record.offset() + 1)),
+          consumer.groupMetadata());
     } catch (Exception e) {
-      jobs.remove(r.key());
+      jobs.remove(record.key());
       throw e;
     }
     outcome.forEach(metrics::published);

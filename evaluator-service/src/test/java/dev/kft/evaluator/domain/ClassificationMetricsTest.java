@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 10-class label sets where some classes are never predicted and some never occur, with {@code
  * zero_division} 0 and 1.
  */
+@Tag("parity")
 class ClassificationMetricsTest {
 
   private static final double TOLERANCE = 1e-12;

@@ -4,7 +4,6 @@ import dev.kft.events.ConfusionMatrix;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.ModelCandidate;
 import dev.kft.job.JobSpec;
-import dev.kft.job.MethodSpec;
 import dev.kft.job.TrainingSpec;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +31,9 @@ public final class ModelCard {
     md.append("Text classifier fine-tuned by kft from `")
         .append(spec.model().source())
         .append("` (")
-        .append(spec.model().init())
+        .append(spec.model().init().id())
         .append(" initialisation), method `")
-        .append(spec.method().type())
+        .append(spec.method().type().id())
         .append("`. Labels: ")
         .append(String.join(", ", candidate.labelNames()))
         .append(".\n\n");
@@ -84,7 +83,7 @@ public final class ModelCard {
     String adapter = "`PeftModel.from_pretrained(base, \"DIR/adapter\")`";
     md.append("## Use\n\n");
     switch (spec.method().type()) {
-      case MethodSpec.LORA ->
+      case LORA ->
           md.append(
                   "`model.safetensors` holds the LoRA updates merged into the base weights; load the"
                       + " directory with ")
@@ -94,17 +93,17 @@ public final class ModelCard {
               .append(" to the unmerged base `")
               .append(spec.model().source())
               .append("`, never to the merged weights.\n\n");
-      case MethodSpec.PROMPT_TUNING ->
+      case PROMPT_TUNING ->
           md.append("`model.safetensors` is the frozen base; load it with ")
               .append(plain)
               .append(" and apply the learned prompt and head in `adapter/` with ")
               .append(adapter)
               .append(".\n\n");
-      case MethodSpec.ADAPTER ->
+      case ADAPTER ->
           md.append(
               "`model.safetensors` is the frozen base; `adapter/` holds the bottleneck adapters"
                   + " and head (type `kft_bottleneck`, which kft loads; PEFT has no such type).\n\n");
-      default -> md.append("Load the directory with ").append(plain).append(".\n\n");
+      case FULL -> md.append("Load the directory with ").append(plain).append(".\n\n");
     }
   }
 

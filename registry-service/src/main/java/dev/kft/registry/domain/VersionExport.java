@@ -10,7 +10,7 @@ import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
-import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -114,7 +114,7 @@ public final class VersionExport {
     PeftExport.write(
         temp.resolve(ADAPTER), manifest.method(), config, manifest.base().source(), trained);
     Path weights = temp.resolve(ModelSource.WEIGHTS);
-    if (!MethodSpec.LORA.equals(manifest.method().type())) {
+    if (manifest.method().type() != MethodType.LORA) {
       Files.copy(base.resolve(ModelSource.WEIGHTS), weights);
       return;
     }

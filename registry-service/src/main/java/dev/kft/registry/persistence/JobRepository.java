@@ -46,12 +46,12 @@ public class JobRepository {
    * @return false when the event was recorded before (a redelivery), and nothing changed
    */
   public boolean record(Event event) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
+    try (Connection connection = db.getConnection()) {
+      connection.setAutoCommit(false);
       try {
         int inserted =
             update(
-                c,
+                connection,
                 "insert into job_event (event_id, job_id, type, occurred_at, payload)"
                     + " values (?, ?, ?, ?, ?::jsonb) on conflict (event_id) do nothing",
                 event.eventId(),
@@ -60,27 +60,27 @@ public class JobRepository {
                 event.occurredAt(),
                 json(event));
         if (inserted == 0) {
-          c.commit();
+          connection.commit();
           return false;
         }
-        JobStatus current = lockJob(c, event.jobId(), event.occurredAt());
+        JobStatus current = lockJob(connection, event.jobId(), event.occurredAt());
         Optional<JobStatus> next = JobStatus.after(current, event);
         if (next.isPresent()) {
-          setStatus(c, event.jobId(), next.get(), reasonOf(event));
+          setStatus(connection, event.jobId(), next.get(), reasonOf(event));
         }
         if (event instanceof JobAccepted a) {
           update(
-              c,
+              connection,
               "update job set spec = ?::jsonb, model_name = ? where job_id = ?",
               json(a.spec()),
               a.spec().registry().modelName(),
               a.jobId());
         }
-        metrics(c, event);
-        c.commit();
+        recordMetrics(connection, event);
+        connection.commit();
         return true;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        connection.rollback();
         throw e;
       }
     }
@@ -88,28 +88,29 @@ public class JobRepository {
 
   /** Ends a job with a status the registry decided, unless it already ended. */
   public void end(String jobId, JobStatus status, String reason) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
-      JobStatus current = lockJob(c, jobId, Instant.now());
+    try (Connection connection = db.getConnection()) {
+      connection.setAutoCommit(false);
+      JobStatus current = lockJob(connection, jobId, Instant.now());
       if (current == null || !current.terminal()) {
-        setStatus(c, jobId, status, reason);
+        setStatus(connection, jobId, status, reason);
       }
-      c.commit();
+      connection.commit();
     }
   }
 
   public List<TrackedJob> list(JobStatus status) throws SQLException {
     String where = status == null ? "" : " where status = ?";
     List<TrackedJob> jobs = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select * from job" + where + " order by created_at desc")) {
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                "select * from job" + where + " order by created_at desc")) {
       if (status != null) {
-        bind(s, status.name());
+        bind(statement, status.name());
       }
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          jobs.add(job(r, List.of(), List.of()));
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          jobs.add(job(row, List.of(), List.of()));
         }
       }
     }
@@ -119,66 +120,68 @@ public class JobRepository {
   /** How many tracked jobs are in each status (statuses without jobs are absent). */
   public Map<JobStatus, Long> countByStatus() throws SQLException {
     Map<JobStatus, Long> counts = new EnumMap<>(JobStatus.class);
-    try (Connection c = db.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select status, count(*) from job group by status");
-        ResultSet r = s.executeQuery()) {
-      while (r.next()) {
-        counts.put(JobStatus.valueOf(r.getString(1)), r.getLong(2));
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement("select status, count(*) from job group by status");
+        ResultSet row = statement.executeQuery()) {
+      while (row.next()) {
+        counts.put(JobStatus.valueOf(row.getString(1)), row.getLong(2));
       }
     }
     return counts;
   }
 
   public Optional<TrackedJob> get(String jobId) throws SQLException {
-    try (Connection c = db.getConnection();
-        PreparedStatement s = c.prepareStatement("select * from job where job_id = ?")) {
-      bind(s, jobId);
-      try (ResultSet r = s.executeQuery()) {
-        if (!r.next()) {
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement("select * from job where job_id = ?")) {
+      bind(statement, jobId);
+      try (ResultSet row = statement.executeQuery()) {
+        if (!row.next()) {
           return Optional.empty();
         }
-        return Optional.of(job(r, timeline(c, jobId), metrics(c, jobId)));
+        return Optional.of(job(row, timeline(connection, jobId), metricHistory(connection, jobId)));
       }
     }
   }
 
-  private static TrackedJob job(ResultSet r, List<TimelineEntry> t, List<MetricPoint> m)
+  private static TrackedJob job(ResultSet row, List<TimelineEntry> t, List<MetricPoint> m)
       throws SQLException {
     return new TrackedJob(
-        r.getString("job_id"),
-        JobStatus.valueOf(r.getString("status")),
-        r.getString("model_name"),
-        r.getString("reason"),
-        instant(r, "created_at"),
-        instant(r, "updated_at"),
+        row.getString("job_id"),
+        JobStatus.valueOf(row.getString("status")),
+        row.getString("model_name"),
+        row.getString("reason"),
+        instant(row, "created_at"),
+        instant(row, "updated_at"),
         t,
         m);
   }
 
   /** Locks the job's row, creating it as SUBMITTED when this is its first event. */
-  private static JobStatus lockJob(Connection c, String jobId, Instant at) throws SQLException {
+  private static JobStatus lockJob(Connection connection, String jobId, Instant at)
+      throws SQLException {
     update(
-        c,
+        connection,
         "insert into job (job_id, status, created_at, updated_at) values (?, 'SUBMITTED', ?, ?)"
             + " on conflict (job_id) do nothing",
         jobId,
         at,
         at);
-    try (PreparedStatement s =
-        c.prepareStatement("select status from job where job_id = ? for update")) {
-      bind(s, jobId);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return JobStatus.valueOf(r.getString(1));
+    try (PreparedStatement statement =
+        connection.prepareStatement("select status from job where job_id = ? for update")) {
+      bind(statement, jobId);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return JobStatus.valueOf(row.getString(1));
       }
     }
   }
 
-  private static void setStatus(Connection c, String jobId, JobStatus status, String reason)
-      throws SQLException {
+  private static void setStatus(
+      Connection connection, String jobId, JobStatus status, String reason) throws SQLException {
     update(
-        c,
+        connection,
         "update job set status = ?, reason = coalesce(?, reason), updated_at = ? where job_id = ?",
         status.name(),
         reason,
@@ -196,7 +199,7 @@ public class JobRepository {
     return null;
   }
 
-  private static void metrics(Connection c, Event event) throws SQLException {
+  private static void recordMetrics(Connection connection, Event event) throws SQLException {
     Map<String, Double> figures = new LinkedHashMap<>();
     String kind;
     long step;
@@ -218,7 +221,7 @@ public class JobRepository {
     for (Map.Entry<String, Double> f : figures.entrySet()) {
       if (Double.isFinite(f.getValue())) {
         update(
-            c,
+            connection,
             "insert into job_metric (job_id, kind, step, name, value) values (?, ?, ?, ?, ?)"
                 + " on conflict do nothing",
             event.jobId(),
@@ -230,33 +233,38 @@ public class JobRepository {
     }
   }
 
-  private static List<TimelineEntry> timeline(Connection c, String jobId) throws SQLException {
+  private static List<TimelineEntry> timeline(Connection connection, String jobId)
+      throws SQLException {
     List<TimelineEntry> entries = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
+    try (PreparedStatement statement =
+        connection.prepareStatement(
             "select type, occurred_at, payload from job_event where job_id = ?"
                 + " and type <> 'TrainingProgress' order by occurred_at")) {
-      bind(s, jobId);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
+      bind(statement, jobId);
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
           entries.add(
-              new TimelineEntry(r.getString(1), instant(r, "occurred_at"), Sql.tree(r, "payload")));
+              new TimelineEntry(
+                  row.getString(1), instant(row, "occurred_at"), Sql.tree(row, "payload")));
         }
       }
     }
     return entries;
   }
 
-  private static List<MetricPoint> metrics(Connection c, String jobId) throws SQLException {
+  private static List<MetricPoint> metricHistory(Connection connection, String jobId)
+      throws SQLException {
     List<MetricPoint> points = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
+    try (PreparedStatement statement =
+        connection.prepareStatement(
             "select kind, step, name, value from job_metric where job_id = ?"
                 + " order by kind desc, step, name")) {
-      bind(s, jobId);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          points.add(new MetricPoint(r.getString(1), r.getLong(2), r.getString(3), r.getDouble(4)));
+      bind(statement, jobId);
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          points.add(
+              new MetricPoint(
+                  row.getString(1), row.getLong(2), row.getString(3), row.getDouble(4)));
         }
       }
     }

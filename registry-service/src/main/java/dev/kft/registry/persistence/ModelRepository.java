@@ -4,7 +4,10 @@ import static dev.kft.registry.persistence.Sql.bind;
 import static dev.kft.registry.persistence.Sql.instant;
 import static dev.kft.registry.persistence.Sql.json;
 
+import dev.kft.events.ParameterCount;
+import dev.kft.job.MethodType;
 import dev.kft.registry.domain.AliasMove;
+import dev.kft.registry.domain.Lineage;
 import dev.kft.registry.domain.ModelVersion;
 import dev.kft.registry.domain.RegisteredModel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,12 +35,12 @@ public class ModelRepository {
       Map<String, String> tags,
       String jobId,
       String sourceUri,
-      String method,
-      Object parameters,
+      MethodType method,
+      ParameterCount parameters,
       String datasetSha256,
       Map<String, Double> evalMetrics,
       Map<String, Double> testMetrics,
-      Object lineage) {}
+      Lineage lineage) {}
 
   private static final String VERSION_COLUMNS =
       "v.name, v.version, v.status, v.status_message, v.job_id, v.source_uri, v.artifact_uri,"
@@ -57,12 +60,12 @@ public class ModelRepository {
    * get distinct numbers; a job that already has a version gets that one back.
    */
   public ModelVersion register(NewVersion v) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
+    try (Connection connection = db.getConnection()) {
+      connection.setAutoCommit(false);
       try {
         Instant now = Instant.now();
         update(
-            c,
+            connection,
             "insert into registered_model (name, description, tags, created_at, updated_at)"
                 + " values (?, ?, ?::jsonb, ?, ?) on conflict (name) do update set updated_at ="
                 + " excluded.updated_at, tags = registered_model.tags || excluded.tags,"
@@ -72,15 +75,15 @@ public class ModelRepository {
             json(v.tags()),
             now,
             now);
-        lockModel(c, v.name());
-        Optional<ModelVersion> existing = byJob(c, v.jobId());
+        lockModel(connection, v.name());
+        Optional<ModelVersion> existing = byJob(connection, v.jobId());
         if (existing.isPresent()) {
-          c.commit();
+          connection.commit();
           return existing.get();
         }
-        int next = nextVersion(c, v.name());
+        int next = nextVersion(connection, v.name());
         update(
-            c,
+            connection,
             "insert into model_version (name, version, status, job_id, source_uri, tags, method,"
                 + " parameters, dataset_sha256, eval_metrics, test_metrics, lineage, created_at)"
                 + " values (?, ?, 'PENDING_REGISTRATION', ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?::jsonb,"
@@ -90,17 +93,17 @@ public class ModelRepository {
             v.jobId(),
             v.sourceUri(),
             json(v.tags()),
-            v.method(),
+            v.method().id(),
             json(v.parameters()),
             v.datasetSha256(),
             json(v.evalMetrics()),
             json(v.testMetrics()),
             json(v.lineage()),
             now);
-        c.commit();
-        return byJob(c, v.jobId()).orElseThrow();
+        connection.commit();
+        return byJob(connection, v.jobId()).orElseThrow();
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        connection.rollback();
         throw e;
       }
     }
@@ -115,9 +118,9 @@ public class ModelRepository {
       long size,
       String archiveSha256)
       throws SQLException {
-    try (Connection c = db.getConnection()) {
+    try (Connection connection = db.getConnection()) {
       update(
-          c,
+          connection,
           "update model_version set status = 'READY', status_message = null, artifact_uri = ?,"
               + " archive_uri = ?, sha256 = ?, size_bytes = ?, archive_sha256 = ? where name = ?"
               + " and version = ?",
@@ -132,9 +135,9 @@ public class ModelRepository {
   }
 
   public void failed(String name, int version, String message) throws SQLException {
-    try (Connection c = db.getConnection()) {
+    try (Connection connection = db.getConnection()) {
       update(
-          c,
+          connection,
           "update model_version set status = 'FAILED_REGISTRATION', status_message = ? where"
               + " name = ? and version = ?",
           message,
@@ -144,8 +147,8 @@ public class ModelRepository {
   }
 
   public Optional<ModelVersion> byJob(String jobId) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      return byJob(c, jobId);
+    try (Connection connection = db.getConnection()) {
+      return byJob(connection, jobId);
     }
   }
 
@@ -182,26 +185,26 @@ public class ModelRepository {
 
   private List<RegisteredModel> models(String where, List<Object> args) throws SQLException {
     List<RegisteredModel> models = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
                 "select m.*, (select max(version) from model_version v where v.name = m.name)"
                     + " as latest from registered_model m"
                     + where
                     + " order by m.name")) {
-      bind(s, args.toArray());
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          String name = r.getString("name");
+      bind(statement, args.toArray());
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          String name = row.getString("name");
           models.add(
               new RegisteredModel(
                   name,
-                  r.getString("description"),
-                  Sql.stringMap(r, "tags"),
-                  (Integer) r.getObject("latest"),
-                  aliases(c, name),
-                  instant(r, "created_at"),
-                  instant(r, "updated_at")));
+                  row.getString("description"),
+                  Sql.stringMap(row, "tags"),
+                  (Integer) row.getObject("latest"),
+                  aliases(connection, name),
+                  instant(row, "created_at"),
+                  instant(row, "updated_at")));
         }
       }
     }
@@ -215,12 +218,12 @@ public class ModelRepository {
    */
   public Integer setAlias(String name, String alias, int version, String actor)
       throws SQLException {
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
+    try (Connection connection = db.getConnection()) {
+      connection.setAutoCommit(false);
       try {
-        Integer previous = aliases(c, name).get(alias);
+        Integer previous = aliases(connection, name).get(alias);
         update(
-            c,
+            connection,
             "insert into model_alias (name, alias, version, updated_at) values (?, ?, ?, ?)"
                 + " on conflict (name, alias) do update set version = excluded.version,"
                 + " updated_at = excluded.updated_at",
@@ -228,11 +231,11 @@ public class ModelRepository {
             alias,
             version,
             Instant.now());
-        audit(c, name, alias, previous, version, actor);
-        c.commit();
+        audit(connection, name, alias, previous, version, actor);
+        connection.commit();
         return previous;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        connection.rollback();
         throw e;
       }
     }
@@ -240,18 +243,18 @@ public class ModelRepository {
 
   /** Removes {@code alias}; returns the version it pointed at, or null when there was none. */
   public Integer deleteAlias(String name, String alias, String actor) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      c.setAutoCommit(false);
+    try (Connection connection = db.getConnection()) {
+      connection.setAutoCommit(false);
       try {
-        Integer previous = aliases(c, name).get(alias);
+        Integer previous = aliases(connection, name).get(alias);
         if (previous != null) {
-          update(c, "delete from model_alias where name = ? and alias = ?", name, alias);
-          audit(c, name, alias, previous, null, actor);
+          update(connection, "delete from model_alias where name = ? and alias = ?", name, alias);
+          audit(connection, name, alias, previous, null, actor);
         }
-        c.commit();
+        connection.commit();
         return previous;
       } catch (SQLException | RuntimeException e) {
-        c.rollback();
+        connection.rollback();
         throw e;
       }
     }
@@ -259,20 +262,20 @@ public class ModelRepository {
 
   public List<AliasMove> aliasHistory(String name) throws SQLException {
     List<AliasMove> moves = new ArrayList<>();
-    try (Connection c = db.getConnection();
-        PreparedStatement s =
-            c.prepareStatement("select * from alias_history where name = ? order by id")) {
-      bind(s, name);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement("select * from alias_history where name = ? order by id")) {
+      bind(statement, name);
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
           moves.add(
               new AliasMove(
                   name,
-                  r.getString("alias"),
-                  (Integer) r.getObject("from_version"),
-                  (Integer) r.getObject("to_version"),
-                  r.getString("actor"),
-                  instant(r, "at")));
+                  row.getString("alias"),
+                  (Integer) row.getObject("from_version"),
+                  (Integer) row.getObject("to_version"),
+                  row.getString("actor"),
+                  instant(row, "at")));
         }
       }
     }
@@ -287,9 +290,9 @@ public class ModelRepository {
         value == null
             ? new Object[] {key, name, version}
             : new Object[] {key, value, name, version};
-    try (Connection c = db.getConnection()) {
+    try (Connection connection = db.getConnection()) {
       return update(
-              c,
+              connection,
               "update model_version set tags = " + change + " where name = ? and version = ?",
               args)
           == 1;
@@ -297,56 +300,58 @@ public class ModelRepository {
   }
 
   private List<ModelVersion> versions(String where, Object[] args) throws SQLException {
-    try (Connection c = db.getConnection()) {
-      return versions(c, where, args);
+    try (Connection connection = db.getConnection()) {
+      return versions(connection, where, args);
     }
   }
 
-  private List<ModelVersion> versions(Connection c, String where, Object[] args)
+  private List<ModelVersion> versions(Connection connection, String where, Object[] args)
       throws SQLException {
     List<ModelVersion> found = new ArrayList<>();
-    try (PreparedStatement s =
-        c.prepareStatement("select " + VERSION_COLUMNS + " from model_version v " + where)) {
-      bind(s, args);
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "select " + VERSION_COLUMNS + " from model_version v " + where)) {
+      bind(statement, args);
       Map<String, Map<String, Integer>> aliasesByModel = new HashMap<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          String name = r.getString("name");
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          String name = row.getString("name");
           if (!aliasesByModel.containsKey(name)) {
-            aliasesByModel.put(name, aliases(c, name));
+            aliasesByModel.put(name, aliases(connection, name));
           }
-          found.add(VersionRows.version(r, aliasesByModel.get(name)));
+          found.add(VersionRows.version(row, aliasesByModel.get(name)));
         }
       }
     }
     return found;
   }
 
-  private Optional<ModelVersion> byJob(Connection c, String jobId) throws SQLException {
-    return versions(c, "where v.job_id = ?", new Object[] {jobId}).stream().findFirst();
+  private Optional<ModelVersion> byJob(Connection connection, String jobId) throws SQLException {
+    return versions(connection, "where v.job_id = ?", new Object[] {jobId}).stream().findFirst();
   }
 
-  private static int nextVersion(Connection c, String name) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
+  private static int nextVersion(Connection connection, String name) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
             "select coalesce(max(version), 0) + 1 from model_version where name = ?")) {
-      bind(s, name);
-      try (ResultSet r = s.executeQuery()) {
-        r.next();
-        return r.getInt(1);
+      bind(statement, name);
+      try (ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getInt(1);
       }
     }
   }
 
-  private static Map<String, Integer> aliases(Connection c, String name) throws SQLException {
+  private static Map<String, Integer> aliases(Connection connection, String name)
+      throws SQLException {
     Map<String, Integer> aliases = new LinkedHashMap<>();
-    try (PreparedStatement s =
-        c.prepareStatement(
+    try (PreparedStatement statement =
+        connection.prepareStatement(
             "select alias, version from model_alias where name = ? order by alias")) {
-      bind(s, name);
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          aliases.put(r.getString(1), r.getInt(2));
+      bind(statement, name);
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          aliases.put(row.getString(1), row.getInt(2));
         }
       }
     }
@@ -354,10 +359,10 @@ public class ModelRepository {
   }
 
   private static void audit(
-      Connection c, String name, String alias, Integer from, Integer to, String actor)
+      Connection connection, String name, String alias, Integer from, Integer to, String actor)
       throws SQLException {
     update(
-        c,
+        connection,
         "insert into alias_history (name, alias, from_version, to_version, actor, at)"
             + " values (?, ?, ?, ?, ?, ?)",
         name,
@@ -368,19 +373,20 @@ public class ModelRepository {
         Instant.now());
   }
 
-  static int update(Connection c, String sql, Object... args) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      bind(s, args);
-      return s.executeUpdate();
+  static int update(Connection connection, String sql, Object... args) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      bind(statement, args);
+      return statement.executeUpdate();
     }
   }
 
   /** Locks the model's row until the transaction ends, so version numbers are taken in turn. */
-  private static void lockModel(Connection c, String name) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement("select name from registered_model where name = ? for update")) {
-      bind(s, name);
-      s.executeQuery().close();
+  private static void lockModel(Connection connection, String name) throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "select name from registered_model where name = ? for update")) {
+      bind(statement, name);
+      statement.executeQuery().close();
     }
   }
 }

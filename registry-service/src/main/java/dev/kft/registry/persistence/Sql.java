@@ -24,8 +24,8 @@ final class Sql {
     }
   }
 
-  static JsonNode tree(ResultSet r, String column) throws SQLException {
-    String text = r.getString(column);
+  static JsonNode tree(ResultSet row, String column) throws SQLException {
+    String text = row.getString(column);
     try {
       return text == null ? null : Json.mapper().readTree(text);
     } catch (JsonProcessingException e) {
@@ -33,8 +33,8 @@ final class Sql {
     }
   }
 
-  static <T> T read(ResultSet r, String column, TypeReference<T> type) throws SQLException {
-    String text = r.getString(column);
+  static <T> T read(ResultSet row, String column, TypeReference<T> type) throws SQLException {
+    String text = row.getString(column);
     try {
       return text == null ? null : Json.mapper().readValue(text, type);
     } catch (JsonProcessingException e) {
@@ -42,26 +42,26 @@ final class Sql {
     }
   }
 
-  static Map<String, String> stringMap(ResultSet r, String column) throws SQLException {
-    return read(r, column, new TypeReference<Map<String, String>>() {});
+  static Map<String, String> stringMap(ResultSet row, String column) throws SQLException {
+    return read(row, column, new TypeReference<Map<String, String>>() {});
   }
 
-  static Map<String, Double> doubleMap(ResultSet r, String column) throws SQLException {
-    return read(r, column, new TypeReference<Map<String, Double>>() {});
+  static Map<String, Double> doubleMap(ResultSet row, String column) throws SQLException {
+    return read(row, column, new TypeReference<Map<String, Double>>() {});
   }
 
-  static Instant instant(ResultSet r, String column) throws SQLException {
-    Timestamp t = r.getTimestamp(column);
+  static Instant instant(ResultSet row, String column) throws SQLException {
+    Timestamp t = row.getTimestamp(column);
     return t == null ? null : t.toInstant();
   }
 
-  static void bind(PreparedStatement s, Object... values) throws SQLException {
+  static void bind(PreparedStatement statement, Object... values) throws SQLException {
     for (int i = 0; i < values.length; i++) {
       Object v = values[i];
       if (v instanceof Instant t) {
-        s.setTimestamp(i + 1, Timestamp.from(t));
+        statement.setTimestamp(i + 1, Timestamp.from(t));
       } else {
-        s.setObject(i + 1, v);
+        statement.setObject(i + 1, v);
       }
     }
   }

@@ -12,6 +12,7 @@ import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
 import dev.kft.registry.domain.ApprovalRule;
 import dev.kft.registry.domain.JobStatus;
+import dev.kft.registry.domain.Lineage;
 import dev.kft.registry.domain.ModelCard;
 import dev.kft.registry.domain.ModelVersion;
 import dev.kft.registry.domain.VersionExport;
@@ -147,11 +148,7 @@ public final class Registrar {
   private static ModelRepository.NewVersion newVersion(
       ModelCandidate c, DatasetPrepared prepared, Path checkpoint) {
     JobSpec spec = prepared.spec();
-    Map<String, Object> lineage = new LinkedHashMap<>();
-    lineage.put("datasetPrepared", prepared);
-    lineage.put("candidate", c);
-    lineage.put("baseModel", spec.model().source());
-    lineage.put("checkpoint", checkpoint.toString());
+    Lineage lineage = new Lineage(prepared, c, spec.model().source(), checkpoint.toString());
     return new ModelRepository.NewVersion(
         spec.registry().modelName(),
         spec.registry().description(),

@@ -9,8 +9,10 @@ import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.events.TrainingProgress;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("unit")
 class JobStatusTest {
 
   private static TrainingProgress progress() {

@@ -18,8 +18,10 @@ import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.io.Sha256;
+import dev.kft.job.LoraBias;
 import dev.kft.job.LoraSpec;
 import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.job.TargetModules;
 import dev.kft.model.ModelLoader;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * model, gives the logits the adapted checkpoint gives; a prompt-tuning version ships its base
  * unchanged beside the adapter; a changed base is refused.
  */
+@Tag("unit")
 class VersionExportTest {
 
   private static final Path TOKENIZER_DIR = Path.of("..", "models", "bert-base-chinese");
@@ -135,9 +139,10 @@ class VersionExportTest {
   @Test
   void aLoraVersionIsTheMergedModelWithThePeftAdapterBeside() throws Exception {
     LoraSpec lora =
-        new LoraSpec(4, 16.0, 0.0, TargetModules.of("query", "value", "dense"), "all", null, false);
+        new LoraSpec(
+            4, 16.0, 0.0, TargetModules.of("query", "value", "dense"), LoraBias.ALL, null, false);
     Path checkpoint =
-        checkpoint(new MethodSpec(MethodSpec.LORA, lora, null, null), new Lora(lora, config()));
+        checkpoint(new MethodSpec(MethodType.LORA, lora, null, null), new Lora(lora, config()));
     Path target = dir.resolve("registry/m/1");
     String announced = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
     VersionExport.Exported exported = VersionExport.write(checkpoint, target, announced, "card");
@@ -166,7 +171,7 @@ class VersionExportTest {
     PromptTuningSpec prompt = new PromptTuningSpec(3, null, null);
     Path checkpoint =
         checkpoint(
-            new MethodSpec(MethodSpec.PROMPT_TUNING, null, null, prompt),
+            new MethodSpec(MethodType.PROMPT_TUNING, null, null, prompt),
             new PromptTuning(prompt, config(), null));
     Path target = dir.resolve("registry/p/1");
     VersionExport.write(
@@ -182,7 +187,7 @@ class VersionExportTest {
   void aChangedBaseIsRefused() throws Exception {
     LoraSpec lora = new LoraSpec(null, null, null, null, null, null, null);
     Path checkpoint =
-        checkpoint(new MethodSpec(MethodSpec.LORA, lora, null, null), new Lora(lora, config()));
+        checkpoint(new MethodSpec(MethodType.LORA, lora, null, null), new Lora(lora, config()));
     Path weights = dir.resolve("artifacts/.bases/b").resolve(ModelSource.WEIGHTS);
     byte[] bytes = Files.readAllBytes(weights);
     bytes[bytes.length - 1] ^= 1;

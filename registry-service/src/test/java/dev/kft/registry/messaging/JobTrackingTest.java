@@ -24,12 +24,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A job's status, timeline and metrics follow its events; cancelling publishes StopTraining. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(PostgresResource.class)
+@Tag("unit")
 class JobTrackingTest {
 
   private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();

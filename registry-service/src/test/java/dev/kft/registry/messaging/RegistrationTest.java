@@ -26,9 +26,11 @@ import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.io.Sha256;
 import dev.kft.job.JobSpecs;
+import dev.kft.job.MethodType;
 import dev.kft.job.ValidatedSpec;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.Inference;
+import dev.kft.registry.domain.Lineage;
 import dev.kft.registry.persistence.ModelRepository;
 import dev.kft.testing.Eventually;
 import dev.kft.testing.KafkaBrokerResource;
@@ -51,12 +53,14 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Candidates become model versions over the real broker and a real PostgreSQL. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
 @WithTestResource(PostgresResource.class)
+@Tag("unit")
 class RegistrationTest {
 
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -231,12 +235,12 @@ class RegistrationTest {
                                           Map.of(),
                                           name + "-job-" + i,
                                           "file:///c",
-                                          "full",
+                                          MethodType.FULL,
                                           null,
                                           "d",
                                           Map.of(),
                                           Map.of(),
-                                          Map.of()))
+                                          new Lineage(null, null, null, null)))
                                   .version()))
               .toList();
       List<Integer> numbers = new java.util.ArrayList<>();

@@ -36,6 +36,10 @@ public interface TrainerConfig {
    */
   Optional<Integer> threads();
 
+  /** Prefix of the transactional id; the host name is appended, so each instance has its own. */
+  @WithDefault("kft-trainer")
+  String transactionalIdPrefix();
+
   /** Where models named {@code hf://} come from. */
   Hub hub();
 

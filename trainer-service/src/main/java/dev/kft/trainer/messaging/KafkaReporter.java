@@ -9,6 +9,7 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.job.JobSpec;
+import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.JobReporter;
 import dev.kft.trainer.training.TrainingRun;
@@ -25,7 +26,7 @@ final class KafkaReporter implements JobReporter {
 
   private static final Logger LOG = Logger.getLogger(KafkaReporter.class);
 
-  private final EventPublisher publisher;
+  private final TransactionalPublisher publisher;
   private final String jobId;
   private final JobSpec spec;
   private final MeterRegistry registry;
@@ -33,7 +34,8 @@ final class KafkaReporter implements JobReporter {
   private final JobMeters meters;
   private ParameterCount parameters;
 
-  KafkaReporter(EventPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
+  KafkaReporter(
+      TransactionalPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
     this.publisher = publisher;
     this.jobId = jobId;
     this.spec = spec;
@@ -55,7 +57,7 @@ final class KafkaReporter implements JobReporter {
             Event.newId(),
             jobId,
             Instant.now(),
-            spec.method().type(),
+            spec.method().type().id(),
             parameters,
             totalSteps,
             resumedFromStep,

@@ -6,14 +6,12 @@ import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Topics;
 import dev.kft.messaging.BatchReplay;
 import dev.kft.messaging.RecordLoop;
+import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.model.ModelLoader;
 import dev.kft.trainer.config.TrainerConfig;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.TrainingJob;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +32,7 @@ import org.jboss.logging.Logger;
  * uncommitted, and the next one resumes it from its latest checkpoint.
  */
 @Singleton
-public class TrainingLoop extends RecordLoop<EventPublisher> {
+public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
 
   private static final Logger LOG = Logger.getLogger(TrainingLoop.class);
 
@@ -50,27 +48,20 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
       MeterRegistry registry,
       @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
     super("kft-trainer-jobs", servers, "kft-trainer", registry);
+    // must precede the first use of the engine, which reads it once
+    config
+        .threads()
+        .ifPresent(n -> System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n)));
     this.job = new TrainingJob(loader, new CheckpointStore(config.artifactRoot()), config.device());
     this.running = running;
     this.config = config;
     this.registry = registry;
   }
 
-  void onStart(@Observes StartupEvent event) {
-    // must precede the first use of the engine, which reads it once
-    config
-        .threads()
-        .ifPresent(n -> System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n)));
-    start();
-  }
-
-  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
-    stop();
-  }
-
   @Override
-  protected EventPublisher open() {
-    return new EventPublisher(bootstrapServers());
+  protected TransactionalPublisher open() {
+    return new TransactionalPublisher(
+        bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
   }
 
   @Override
@@ -80,21 +71,26 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
 
   @Override
   protected void handle(
-      KafkaConsumer<String, byte[]> c, EventPublisher publisher, ConsumerRecord<String, byte[]> r)
+      KafkaConsumer<String, byte[]> consumer,
+      TransactionalPublisher publisher,
+      ConsumerRecord<String, byte[]> record)
       throws Exception {
-    if (event(r) instanceof DatasetPrepared prepared) {
-      train(c, publisher, prepared);
+    if (event(record) instanceof DatasetPrepared prepared) {
+      train(consumer, publisher, prepared);
       if (!running()) {
         return;
       }
     }
-    c.commitSync(
+    consumer.commitSync(
         Map.of(
-            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+            new TopicPartition(record.topic(), record.partition()),
+            new OffsetAndMetadata(record.offset() + 1)));
   }
 
   private void train(
-      KafkaConsumer<String, byte[]> c, EventPublisher publisher, DatasetPrepared prepared)
+      KafkaConsumer<String, byte[]> consumer,
+      TransactionalPublisher publisher,
+      DatasetPrepared prepared)
       throws InterruptedException {
     KafkaReporter reporter =
         new KafkaReporter(publisher, prepared.jobId(), prepared.spec(), registry);
@@ -102,7 +98,7 @@ public class TrainingLoop extends RecordLoop<EventPublisher> {
     try {
       Future<Object> work =
           whilePolling(
-              c,
+              consumer,
               () -> {
                 job.run(
                     prepared,

@@ -7,6 +7,7 @@ import dev.kft.checkpoint.TensorData;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.ParameterCount;
 import dev.kft.job.JobSpec;
+import dev.kft.job.ModelInit;
 import dev.kft.job.ModelSpec;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
@@ -54,7 +55,7 @@ public record JobModel(
         loader.load(
             new ModelLoader.Request(
                 latest.map(Path::toString).orElse(m.source()),
-                latest.isPresent() || ModelSpec.PRETRAINED.equals(m.init()),
+                latest.isPresent() || m.init() == ModelInit.PRETRAINED,
                 m.configOverrides(),
                 prepared.labelNames(),
                 spec.training().seed()),

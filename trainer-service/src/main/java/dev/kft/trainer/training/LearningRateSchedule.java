@@ -1,6 +1,6 @@
 package dev.kft.trainer.training;
 
-import java.util.List;
+import dev.kft.job.SchedulerType;
 
 /**
  * The learning rate at each optimizer step, as Hugging Face's {@code get_scheduler} computes it: a
@@ -10,22 +10,15 @@ import java.util.List;
  */
 public final class LearningRateSchedule {
 
-  /** Schedules by their Hugging Face names. */
-  public static final List<String> TYPES =
-      List.of("linear", "cosine", "constant", "constant_with_warmup");
-
-  private final String type;
+  private final SchedulerType type;
   private final double peak;
   private final long warmupSteps;
   private final long totalSteps;
 
-  public LearningRateSchedule(String type, double peak, long warmupSteps, long totalSteps) {
-    if (!TYPES.contains(type)) {
-      throw new IllegalArgumentException("lr_scheduler_type " + type + " is not one of " + TYPES);
-    }
+  public LearningRateSchedule(SchedulerType type, double peak, long warmupSteps, long totalSteps) {
     this.type = type;
     this.peak = peak;
-    this.warmupSteps = type.equals("constant") ? 0 : warmupSteps;
+    this.warmupSteps = type == SchedulerType.CONSTANT ? 0 : warmupSteps;
     this.totalSteps = totalSteps;
   }
 
@@ -43,14 +36,12 @@ public final class LearningRateSchedule {
       return peak * step / Math.max(1, warmupSteps);
     }
     double progress = (double) (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
-    switch (type) {
-      case "linear":
-        return peak
-            * Math.max(0.0, (double) (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
-      case "cosine":
-        return peak * Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * 0.5 * 2.0 * progress)));
-      default:
-        return peak;
-    }
+    return switch (type) {
+      case LINEAR ->
+          peak
+              * Math.max(0.0, (double) (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+      case COSINE -> peak * Math.max(0.0, 0.5 * (1.0 + Math.cos(Math.PI * 0.5 * 2.0 * progress)));
+      case CONSTANT, CONSTANT_WITH_WARMUP -> peak;
+    };
   }
 }

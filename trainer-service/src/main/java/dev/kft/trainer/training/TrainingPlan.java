@@ -1,5 +1,6 @@
 package dev.kft.trainer.training;
 
+import dev.kft.job.IntervalStrategy;
 import dev.kft.job.TrainingSpec;
 
 /**
@@ -54,14 +55,11 @@ public record TrainingPlan(
     return step % spec.loggingSteps() == 0 || step == totalSteps;
   }
 
-  private boolean isPoint(String strategy, Long every, long step) {
-    switch (strategy) {
-      case "steps":
-        return every != null && step % every == 0;
-      case "epoch":
-        return step % updatesPerEpoch == 0;
-      default:
-        return false;
-    }
+  private boolean isPoint(IntervalStrategy strategy, Long every, long step) {
+    return switch (strategy) {
+      case STEPS -> every != null && step % every == 0;
+      case EPOCH -> step % updatesPerEpoch == 0;
+      case NO -> false;
+    };
   }
 }

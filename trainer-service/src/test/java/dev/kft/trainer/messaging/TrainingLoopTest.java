@@ -36,11 +36,13 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Jobs go from DatasetPrepared to trained checkpoints over the real broker. */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
+@Tag("e2e")
 class TrainingLoopTest {
 
   private static final Duration WAIT = Duration.ofSeconds(180);

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * steps with weight decay on some tensors and clipping on some steps. Parity of the update with
  * {@code torch.optim.AdamW} itself is {@link TrainingStepParityTest}'s.
  */
+@Tag("unit")
 class AdamWTest {
 
   private static final Map<String, Shape> SHAPES =

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * state for those alone) over a base kept once by hash, and a job resumes from such a checkpoint to
  * the weights of an uninterrupted run.
  */
+@Tag("unit")
 class PeftTrainingTest {
 
   private static final Path TOKENIZER_DIR = Path.of("..", "models", "bert-base-chinese");

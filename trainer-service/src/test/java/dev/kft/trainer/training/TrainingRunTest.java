@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The loop trains (the loss falls on a learnable task), is deterministic, resumes from a checkpoint
  * to the very weights of an uninterrupted run, stops on request and fails on NaN.
  */
+@Tag("unit")
 class TrainingRunTest {
 
   private static final Path TOKENIZER_DIR = Path.of("..", "models", "bert-base-chinese");

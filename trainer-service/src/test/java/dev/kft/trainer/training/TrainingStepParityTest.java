@@ -14,6 +14,7 @@ import dev.kft.checkpoint.BertLayout;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.job.SchedulerType;
 import dev.kft.json.Json;
 import dev.kft.nn.Batches;
 import dev.kft.nn.BertClassifier;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,6 +40,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code LambdaLR} and {@code clip_grad_norm_} reach from the same start, with absolute and with
  * relative position embeddings; and accumulating 4×8 equals one batch of 32.
  */
+@Tag("parity")
 class TrainingStepParityTest {
 
   private static final int STEPS = 3;
@@ -106,7 +109,7 @@ class TrainingStepParityTest {
               model,
               model.trainableParameters(),
               optimizer,
-              new LearningRateSchedule("linear", 1e-3, 1, STEPS),
+              new LearningRateSchedule(SchedulerType.LINEAR, 1e-3, 1, STEPS),
               maxGradNorm);
       TokenizedBatch batch = batch();
       int size = batch.rows() / microBatches;

@@ -8,7 +8,9 @@ import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.BertInit;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.job.JobSpecs;
+import dev.kft.job.LoraBias;
 import dev.kft.job.LoraSpec;
+import dev.kft.job.SchedulerType;
 import dev.kft.job.TargetModules;
 import dev.kft.job.TrainingSpec;
 import dev.kft.nn.BertClassifier;
@@ -19,6 +21,7 @@ import dev.kft.peft.PeftMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * fully trained to spot token 9 is then trained to spot token 7, once with LoRA and once with only
  * its classifier, for the same number of steps; LoRA's held-out accuracy is clearly higher.
  */
+@Tag("unit")
 class TransferTest {
 
   private static final int STEPS = 600;
@@ -60,7 +64,8 @@ class TransferTest {
               model,
               trained,
               optimizer,
-              new LearningRateSchedule("linear", rate, plan.warmupSteps(), plan.totalSteps()),
+              new LearningRateSchedule(
+                  SchedulerType.LINEAR, rate, plan.warmupSteps(), plan.totalSteps()),
               1.0);
       new TrainingRun(
               plan,
@@ -128,7 +133,8 @@ class TransferTest {
   void loraBeatsTrainingOnlyTheHead() throws Exception {
     Lora lora =
         new Lora(
-            new LoraSpec(8, 16.0, 0.0, TargetModules.of("query", "value"), "none", null, false),
+            new LoraSpec(
+                8, 16.0, 0.0, TargetModules.of("query", "value"), LoraBias.NONE, null, false),
             TrainingRunTest.config());
     double withLora = transfer(lora, null, 0.01);
     double headOnly = transfer(null, n -> n.startsWith("classifier."), 0.01);

@@ -1,12 +1,9 @@
-package dev.kft.dataprep.messaging;
+package dev.kft.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.kft.messaging.TransactionalPublisher;
-import dev.kft.testing.KafkaBrokerResource;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
+import dev.kft.local.KafkaBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,20 +13,40 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A job's records become visible together or not at all: a preparation that breaks off midway, or a
  * producer that dies before committing, leaves nothing a read_committed reader can see.
  */
-@QuarkusTest
-@WithTestResource(KafkaBrokerResource.class)
+@Tag("unit")
 class TransactionalPublisherTest {
 
-  private final String servers = KafkaBrokerResource.broker().bootstrapServers();
+  private static KafkaBroker broker;
+  private static String servers;
 
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+    servers = broker.bootstrapServers();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  /**
+   * The keys of every record of {@code topic} a reader with {@code isolation} sees, read up to the
+   * end offsets that reader is given (for read_committed, the last stable offset, which lies past
+   * every transaction that was committed or aborted).
+   */
   private List<String> read(String topic, String isolation) {
     List<String> keys = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
@@ -45,11 +62,18 @@ class TransactionalPublisherTest {
                 isolation),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      Instant end = Instant.now().plusSeconds(5);
-      while (Instant.now().isBefore(end)) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          keys.add(r.key());
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Instant deadline = Instant.now().plusSeconds(30);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+          && Instant.now().isBefore(deadline)) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          keys.add(record.key());
         }
       }
     }

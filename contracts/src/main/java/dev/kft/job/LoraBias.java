@@ -1,0 +1,25 @@
+package dev.kft.job;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * Which biases LoRA trains, as PEFT's {@code LoraConfig.bias}: none, all, or those of the adapted
+ * modules.
+ */
+public enum LoraBias implements SpecValue {
+  NONE("none"),
+  ALL("all"),
+  LORA_ONLY("lora_only");
+
+  private final String id;
+
+  LoraBias(String id) {
+    this.id = id;
+  }
+
+  @JsonValue
+  @Override
+  public String id() {
+    return id;
+  }
+}

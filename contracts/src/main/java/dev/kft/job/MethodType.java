@@ -1,0 +1,23 @@
+package dev.kft.job;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** How a job fine-tunes: every parameter, or one of the PEFT methods. */
+public enum MethodType implements SpecValue {
+  FULL("full"),
+  LORA("lora"),
+  ADAPTER("adapter"),
+  PROMPT_TUNING("prompt_tuning");
+
+  private final String id;
+
+  MethodType(String id) {
+    this.id = id;
+  }
+
+  @JsonValue
+  @Override
+  public String id() {
+    return id;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.kft.job;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * How batches are padded: to each batch's longest example, or every example to {@code max_length}.
+ */
+public enum Padding implements SpecValue {
+  LONGEST("longest"),
+  MAX_LENGTH("max_length");
+
+  private final String id;
+
+  Padding(String id) {
+    this.id = id;
+  }
+
+  @JsonValue
+  @Override
+  public String id() {
+    return id;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.kft.job;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * How prompt tuning initialises its virtual tokens, as PEFT's {@code PromptTuningInit}: randomly or
+ * from the embeddings of a text.
+ */
+public enum PromptTuningInit implements SpecValue {
+  RANDOM("RANDOM"),
+  TEXT("TEXT");
+
+  private final String id;
+
+  PromptTuningInit(String id) {
+    this.id = id;
+  }
+
+  @JsonValue
+  @Override
+  public String id() {
+    return id;
+  }
+}

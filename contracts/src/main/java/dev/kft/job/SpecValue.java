@@ -1,0 +1,31 @@
+package dev.kft.job;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A value of a closed vocabulary in a job spec (an enum constant with the name users write): the
+ * validator offers {@link #ids}, the records hold the constant, JSON carries {@link #id}.
+ */
+public interface SpecValue {
+
+  /** The name in a job spec, e.g. {@code constant_with_warmup}. */
+  String id();
+
+  /** Every name of {@code type}'s vocabulary, in declaration order. */
+  static <E extends Enum<E> & SpecValue> List<String> ids(Class<E> type) {
+    return Arrays.stream(type.getEnumConstants()).map(SpecValue::id).toList();
+  }
+
+  /**
+   * The constant of {@code type} named {@code id}.
+   *
+   * @throws IllegalArgumentException naming the accepted values
+   */
+  static <E extends Enum<E> & SpecValue> E of(Class<E> type, String id) {
+    return Arrays.stream(type.getEnumConstants())
+        .filter(e -> e.id().equals(id))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not one of " + ids(type)));
+  }
+}
