@@ -100,7 +100,7 @@ class ArchitectureTest {
   void checkpointFilesNeedNoEngine() {
     noClasses()
         .that()
-        .resideInAPackage("dev.kft.checkpoint..")
+        .resideInAnyPackage("dev.kft.checkpoint..", "dev.kft.tensorflow..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(concat(ENGINE, DJL, new String[] {"dev.kft.messaging.."}))
@@ -122,10 +122,22 @@ class ArchitectureTest {
   void registryAndCommandLineNeedNoEngine() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.kft.registry..", "dev.kft.cli..", "dev.kft.dataprep..")
+        .resideInAnyPackage("dev.kft.registry..", "dev.kft.cli..")
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage(concat(ENGINE, new String[] {"ai.djl.ndarray..", "ai.djl.nn.."}))
+        .resideInAnyPackage(concat(ENGINE, DJL))
+        .check(classes);
+  }
+
+  @Test
+  void dataPreparationUsesOnlyTheTokenizersOfDjl() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.kft.dataprep..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            concat(ENGINE, new String[] {"ai.djl.ndarray..", "ai.djl.nn..", "ai.djl.pytorch.."}))
         .check(classes);
   }
 

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Turns a job's {@code model.source} into a local directory with Hugging Face's file names: a
- * directory inside the allowed roots, or {@code hf://org/name@revision} through the {@link
- * HubClient}'s cache.
+ * directory inside the allowed roots, {@code hf://org/name@revision} through the {@link
+ * HubClient}'s cache, or {@code tf-checkpoint:PATH} (a Google BERT TensorFlow checkpoint or a jar
+ * holding one, inside the roots) converted once through {@link ConvertedModels}.
  */
 public final class ModelSource {
 
@@ -24,10 +25,17 @@ public final class ModelSource {
 
   private final ConfinedPaths roots;
   private final HubClient hub;
+  private final ConvertedModels converted;
 
-  public ModelSource(ConfinedPaths roots, HubClient hub) {
+  public ModelSource(ConfinedPaths roots, HubClient hub, ConvertedModels converted) {
     this.roots = roots;
     this.hub = hub;
+    this.converted = converted;
+  }
+
+  /** A source that refuses {@code tf-checkpoint:} sources (a service that never converts). */
+  public ModelSource(ConfinedPaths roots, HubClient hub) {
+    this(roots, hub, null);
   }
 
   /**
@@ -64,7 +72,13 @@ public final class ModelSource {
     }
     Path dir;
     try {
-      dir = roots.resolve(source);
+      dir =
+          ConvertedModels.names(source)
+              ? converted()
+                  .resolve(source, roots.resolve(source.substring(ConvertedModels.PREFIX.length())))
+              : roots.resolve(source);
+    } catch (ModelSourceException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new ModelSourceException("model.source: " + e.getMessage());
     }
@@ -79,5 +93,12 @@ public final class ModelSource {
               + (missing.contains(WEIGHTS) ? " (weights are read from safetensors only)" : ""));
     }
     return dir;
+  }
+
+  private ConvertedModels converted() {
+    if (converted == null) {
+      throw new ModelSourceException("model.source: tf-checkpoint sources are not read here");
+    }
+    return converted;
   }
 }

@@ -86,10 +86,13 @@ final class JobSpecValidator {
     }
     overrides.allowOnly(BertFamily.configKeys());
     BertFamily.INTEGER_CONFIG_KEYS.forEach(key -> overrides.integer(key, 1));
+    Range probability = Range.atLeast(0).below(1);
     BertFamily.PROBABILITY_CONFIG_KEYS.forEach(
-        key -> overrides.number(key, "in [0, 1)", v -> v >= 0 && v < 1));
-    overrides.number("layer_norm_eps", "> 0", v -> v > 0);
-    overrides.number("initializer_range", "> 0", v -> v > 0);
+        key -> overrides.number(key, probability.toString(), probability::contains));
+    Range positive = Range.above(0);
+    for (String key : List.of("layer_norm_eps", "initializer_range")) {
+      overrides.number(key, positive.toString(), positive::contains);
+    }
     overrides.oneOf("hidden_act", BertFamily.ACTIVATIONS);
     overrides.oneOf("position_embedding_type", SpecValue.ids(PositionEmbeddingType.class));
   }

@@ -20,4 +20,10 @@ public enum MethodType implements SpecValue {
   public String id() {
     return id;
   }
+
+  /** The name in a job spec, so that messages and reports read as the user wrote it. */
+  @Override
+  public String toString() {
+    return id;
+  }
 }

@@ -21,4 +21,10 @@ public enum ModelInit implements SpecValue {
   public String id() {
     return id;
   }
+
+  /** The name in a job spec, so that messages and reports read as the user wrote it. */
+  @Override
+  public String toString() {
+    return id;
+  }
 }

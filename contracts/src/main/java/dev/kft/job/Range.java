@@ -39,6 +39,12 @@ public record Range(Double min, boolean minInclusive, Double max, boolean maxInc
   /** How error messages state the range: {@code > 0}, {@code >= 1}, {@code in [0, 1)}. */
   @Override
   public String toString() {
+    if (min == null && max == null) {
+      return "a number";
+    }
+    if (min == null) {
+      return (maxInclusive ? "<= " : "< ") + number(max);
+    }
     if (max == null) {
       return (minInclusive ? ">= " : "> ") + number(min);
     }

@@ -23,4 +23,10 @@ public enum SchedulerType implements SpecValue {
   public String id() {
     return id;
   }
+
+  /** The name in a job spec, so that messages and reports read as the user wrote it. */
+  @Override
+  public String toString() {
+    return id;
+  }
 }

@@ -59,7 +59,12 @@ public final class Setting<T> {
   /** A whole number of at least {@code min}, held as an {@code int}. */
   public static Setting<Integer> count(String key, Integer byDefault, int min) {
     return new Setting<>(
-        key, Kind.INTEGER, byDefault, Range.atLeast(min), List.of(), v -> ((Long) v).intValue());
+        key,
+        Kind.INTEGER,
+        byDefault,
+        Range.atLeast(min),
+        List.of(),
+        v -> Math.toIntExact((Long) v));
   }
 
   /** {@code true} or {@code false}. */
@@ -116,7 +121,15 @@ public final class Setting<T> {
           case BOOLEAN -> node.bool(key);
           case CHOICE -> node.oneOf(key, choices);
         };
-    return value == null ? null : convert.apply(value);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return convert.apply(value);
+    } catch (ArithmeticException e) {
+      node.problem(key, "must be at most " + Integer.MAX_VALUE + ", got " + value);
+      return null;
+    }
   }
 
   /** Reads every one of {@code settings} in {@code node} once, reporting each problem once. */

@@ -23,8 +23,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * consumed record in a Kafka transaction together with that record's offset, so that either all of
  * the outputs and the offset become visible, or none do (data-prep writes {@code kft.batches} and
  * {@code kft.job-events} this way, the evaluator {@code kft.evaluations} and {@code kft.control}),
- * or publishes a single event on its own (the trainer's progress on {@code kft.job-events}). Its
- * transactional id fences a zombie instance of the same service.
+ * or publishes a single event on its own (the trainer's {@code TrainingStarted}, progress, {@code
+ * CheckpointSaved}, {@code TrainingFinished} and {@code JobFailed}). Its transactional id, one per
+ * service and host, lets a restarted instance abort what its predecessor left open.
  */
 public final class TransactionalPublisher implements AutoCloseable {
 
@@ -114,7 +115,7 @@ public final class TransactionalPublisher implements AutoCloseable {
   public void publish(String topic, Event event) {
     try {
       inTransaction(tx -> tx.sendEvent(topic, event), null, null);
-    } catch (RuntimeException e) {
+    } catch (FatalPublishException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("publishing to " + topic + " failed", e);

@@ -204,7 +204,8 @@ public final class BertClassifier implements AutoCloseable {
             config.hiddenDropoutProb());
     attended = extension.sublayer(prefix + ".attention.output", attended, dropout);
     NDArray h = norm(attended.add(x), prefix + ".attention.output.LayerNorm");
-    NDArray inner = activation(dense(h, prefix + ".intermediate.dense", dropout));
+    NDArray inner =
+        activation(config.hiddenAct(), dense(h, prefix + ".intermediate.dense", dropout));
     NDArray out =
         dropout.apply(dense(inner, prefix + ".output.dense", dropout), config.hiddenDropoutProb());
     out = extension.sublayer(prefix + ".output", out, dropout);
@@ -250,8 +251,9 @@ public final class BertClassifier implements AutoCloseable {
     return Embedding.embedding(ids, parameters.get(table), SparseFormat.DENSE).singletonOrThrow();
   }
 
-  private NDArray activation(NDArray x) {
-    switch (config.hiddenAct()) {
+  /** {@code hidden_act} applied to {@code x}. */
+  static NDArray activation(String hiddenAct, NDArray x) {
+    switch (hiddenAct) {
       case "gelu":
         return Activation.gelu(x);
       case "relu":
@@ -259,7 +261,7 @@ public final class BertClassifier implements AutoCloseable {
       case "tanh":
         return x.tanh();
       default:
-        throw new IllegalStateException("unsupported hidden_act " + config.hiddenAct());
+        throw new IllegalStateException("unsupported hidden_act " + hiddenAct);
     }
   }
 

@@ -24,9 +24,6 @@ import java.util.function.Function;
  */
 public final class Lora implements PeftMethod {
 
-  public static final String A = LoraLayout.A;
-  public static final String B = LoraLayout.B;
-
   private final LoraLayout layout;
 
   /**
@@ -62,7 +59,7 @@ public final class Lora implements PeftMethod {
     for (Map.Entry<String, long[]> e : layout.shapes().entrySet()) {
       long[] shape = e.getValue();
       float[] values = new float[(int) TensorData.elementCount(shape)];
-      if (e.getKey().endsWith(A)) {
+      if (e.getKey().endsWith(LoraLayout.A)) {
         // kaiming_uniform_(a=sqrt(5)) bounds the values by 1/sqrt(fan_in)
         SplittableRandom r = random.split();
         double bound = 1 / Math.sqrt(shape[1]);
@@ -95,7 +92,7 @@ public final class Lora implements PeftMethod {
     return new ModelExtension() {
       @Override
       public NDArray linear(String module, NDArray input, NDArray output, DropoutMasks masks) {
-        NDArray a = tensors.get(module + A);
+        NDArray a = tensors.get(module + LoraLayout.A);
         if (a == null) {
           return output;
         }
@@ -103,7 +100,9 @@ public final class Lora implements PeftMethod {
         NDManager step = output.getManager();
         NDArray update =
             Linear.linear(
-                    Linear.linear(x, a, null).singletonOrThrow(), tensors.get(module + B), null)
+                    Linear.linear(x, a, null).singletonOrThrow(),
+                    tensors.get(module + LoraLayout.B),
+                    null)
                 .singletonOrThrow();
         return output.add(update.mul(step.create((float) scaling)));
       }

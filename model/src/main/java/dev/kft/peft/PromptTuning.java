@@ -23,9 +23,8 @@ import java.util.function.Function;
 public final class PromptTuning implements PeftMethod {
 
   /** The tensor's name, as PEFT saves it. */
-  public static final String PROMPT = PeftCheckpoint.PROMPT;
-
   private final PromptTuningSpec spec;
+
   private final int hidden;
   private final int[] initTokenIds;
 
@@ -61,7 +60,7 @@ public final class PromptTuning implements PeftMethod {
 
   @Override
   public Map<String, long[]> shapes() {
-    return Map.of(PROMPT, new long[] {spec.numVirtualTokens(), hidden});
+    return Map.of(PeftCheckpoint.PROMPT, new long[] {spec.numVirtualTokens(), hidden});
   }
 
   @Override
@@ -94,7 +93,7 @@ public final class PromptTuning implements PeftMethod {
       values = PeftMethod.normal(new SplittableRandom(seed ^ 0x50726F6DL), tokens * hidden, 1.0);
     }
     Map<String, TensorData> tensors = new LinkedHashMap<>();
-    tensors.put(PROMPT, new TensorData(new long[] {tokens, hidden}, values));
+    tensors.put(PeftCheckpoint.PROMPT, new TensorData(new long[] {tokens, hidden}, values));
     return tensors;
   }
 
@@ -105,7 +104,7 @@ public final class PromptTuning implements PeftMethod {
 
   @Override
   public ModelExtension bind(Map<String, NDArray> tensors) {
-    NDArray prompt = tensors.get(PROMPT);
+    NDArray prompt = tensors.get(PeftCheckpoint.PROMPT);
     return new ModelExtension() {
       @Override
       public NDArray prompt() {

@@ -11,6 +11,7 @@ import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertInit;
 import dev.kft.checkpoint.BertLayout;
 import dev.kft.checkpoint.LoraLayout;
+import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.events.ParameterCount;
 import dev.kft.job.AdapterSpec;
@@ -147,7 +148,7 @@ class PeftGeometryTest {
                     Path.of("../models/bert-base-chinese/tokenizer.json"))
                 .orElseThrow();
     TensorData table = BertInit.random(c, 1).get(BertLayout.WORD_EMBEDDINGS);
-    float[] values = prompt.init(1, name -> table).get(PromptTuning.PROMPT).values();
+    float[] values = prompt.init(1, name -> table).get(PeftCheckpoint.PROMPT).values();
     // [CLS] 好 评 [SEP] in bert-base-chinese's vocabulary, then again from the start
     int[] ids = {101, 1962, 6397, 102, 101, 1962};
     for (int t = 0; t < ids.length; t++) {

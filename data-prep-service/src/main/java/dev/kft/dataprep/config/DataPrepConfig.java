@@ -35,6 +35,13 @@ public interface DataPrepConfig {
   @WithDefault("60s")
   Duration httpTimeout();
 
+  /**
+   * Where {@code tf-checkpoint:} sources are converted to Hugging Face's layout, once per distinct
+   * checkpoint; share it with the trainer so that the two convert once between them.
+   */
+  @WithDefault("${user.home}/.cache/kft/converted")
+  Path convertedCache();
+
   /** Prefix of the transactional id; the host name is appended, so each instance has its own. */
   @WithDefault("kft-data-prep")
   String transactionalIdPrefix();

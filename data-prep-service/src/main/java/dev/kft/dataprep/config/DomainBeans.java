@@ -1,5 +1,6 @@
 package dev.kft.dataprep.config;
 
+import dev.kft.checkpoint.ConvertedModels;
 import dev.kft.checkpoint.HubClient;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.dataprep.domain.AugmentationInputs;
@@ -29,6 +30,7 @@ public class DomainBeans {
     DataPrepConfig.Hub hub = config.hub();
     return new ModelSource(
         new ConfinedPaths(config.modelRoots()),
-        new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token()));
+        new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token()),
+        new ConvertedModels(config.convertedCache()));
   }
 }

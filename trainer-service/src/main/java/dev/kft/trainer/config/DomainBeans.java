@@ -1,5 +1,6 @@
 package dev.kft.trainer.config;
 
+import dev.kft.checkpoint.ConvertedModels;
 import dev.kft.checkpoint.HubClient;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.io.ConfinedPaths;
@@ -24,6 +25,7 @@ public class DomainBeans {
     return new ModelLoader(
         new ModelSource(
             new ConfinedPaths(roots),
-            new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token())));
+            new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token()),
+            new ConvertedModels(config.convertedCache())));
   }
 }

@@ -36,6 +36,13 @@ public interface TrainerConfig {
    */
   Optional<Integer> threads();
 
+  /**
+   * Where {@code tf-checkpoint:} sources are converted to Hugging Face's layout, once per distinct
+   * checkpoint; share it with data-prep so that the two convert once between them.
+   */
+  @WithDefault("${user.home}/.cache/kft/converted")
+  Path convertedCache();
+
   /** Prefix of the transactional id; the host name is appended, so each instance has its own. */
   @WithDefault("kft-trainer")
   String transactionalIdPrefix();

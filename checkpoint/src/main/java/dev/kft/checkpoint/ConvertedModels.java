@@ -1,0 +1,156 @@
+package dev.kft.checkpoint;
+
+import dev.kft.io.FileTrees;
+import dev.kft.io.Sha256;
+import dev.kft.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Google BERT TensorFlow checkpoints converted once into Hugging Face directories, kept in a cache
+ * named by content: a checkpoint's directory is keyed by the sha256 of its bundle index (which
+ * holds every tensor's CRC32C) and vocabulary, a jar by its own sha256. Each converted directory
+ * records where it came from in {@value #ORIGIN}. Conversions by several processes at once end with
+ * one directory; a failed one leaves nothing in the cache.
+ */
+public final class ConvertedModels {
+
+  /** The source prefix of TensorFlow checkpoints: {@code tf-checkpoint:DIR} or a jar. */
+  public static final String PREFIX = "tf-checkpoint:";
+
+  /** What a converted directory came from: source, digests. */
+  public static final String ORIGIN = "kft_origin.json";
+
+  private final Path cache;
+
+  public ConvertedModels(Path cache) {
+    this.cache = cache;
+  }
+
+  public static boolean names(String source) {
+    return source.startsWith(PREFIX);
+  }
+
+  /**
+   * The Hugging Face directory converted from {@code checkpoint}: a Google release directory
+   * ({@code *.ckpt.index}, {@code vocab.txt}, optionally {@code bert_config.json}), a SavedModel
+   * directory ({@code variables/}, {@code assets/vocab.txt}) or a jar holding a SavedModel.
+   *
+   * @throws ModelSourceException when the checkpoint cannot be read or converted, with the reason
+   */
+  public Path resolve(String source, Path checkpoint) throws IOException {
+    Files.createDirectories(cache);
+    if (Files.isRegularFile(checkpoint)) {
+      String key = Sha256.file(checkpoint);
+      Path target = cache.resolve(key);
+      if (Files.isDirectory(target)) {
+        return target;
+      }
+      Path extracted = cache.resolve(".extract-" + UUID.randomUUID());
+      try {
+        Path savedModel = SavedModelArchive.extract(checkpoint, extracted);
+        return convert(source, savedModel, target, Map.of("jar_sha256", key));
+      } finally {
+        FileTrees.delete(extracted);
+      }
+    }
+    Layout layout = layout(checkpoint);
+    String indexSha256 = Sha256.file(layout.index());
+    String vocabSha256 = Sha256.file(layout.vocab());
+    MessageDigest both = Sha256.newDigest();
+    both.update((indexSha256 + vocabSha256).getBytes(StandardCharsets.US_ASCII));
+    Path target = cache.resolve(Sha256.hex(both));
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    return convert(
+        source,
+        checkpoint,
+        target,
+        Map.of("index_sha256", indexSha256, "vocab_sha256", vocabSha256));
+  }
+
+  private Path convert(String source, Path checkpoint, Path target, Map<String, String> digests)
+      throws IOException {
+    Layout layout = layout(checkpoint);
+    Path build = cache.resolve(".build-" + UUID.randomUUID());
+    try {
+      GoogleBertImport.convert(
+          layout.variables(), layout.vocab(), layout.bertConfig(), layout.lowerCase(), build);
+      Map<String, String> origin = new LinkedHashMap<>();
+      origin.put("source", source);
+      origin.putAll(digests);
+      Json.mapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValue(build.resolve(ORIGIN).toFile(), origin);
+      Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      // another process converted the same checkpoint first
+    } catch (IOException e) {
+      throw new ModelSourceException(source + ": " + e.getMessage());
+    } finally {
+      FileTrees.delete(build);
+    }
+    return target;
+  }
+
+  /** Where a checkpoint directory keeps its bundle, vocabulary and config. */
+  private record Layout(
+      Path index, Path variables, Path vocab, Optional<Path> bertConfig, boolean lowerCase) {}
+
+  private static Layout layout(Path dir) throws IOException {
+    Path savedModelIndex = dir.resolve("variables/variables.index");
+    if (Files.isRegularFile(savedModelIndex)) {
+      Path model = dir.resolve("assets/model.json");
+      boolean lower =
+          Files.isRegularFile(model)
+              && Json.mapper().readTree(model.toFile()).path("doLowerCase").asBoolean(false);
+      return new Layout(
+          savedModelIndex,
+          dir.resolve("variables/variables"),
+          required(dir.resolve("assets/vocab.txt")),
+          Optional.empty(),
+          lower);
+    }
+    List<Path> indexes;
+    try (Stream<Path> files = Files.list(dir)) {
+      indexes = files.filter(f -> f.getFileName().toString().endsWith(".ckpt.index")).toList();
+    }
+    if (indexes.size() != 1) {
+      throw new ModelSourceException(
+          dir
+              + " is not a TensorFlow BERT checkpoint: expected variables/variables.index or one"
+              + " *.ckpt.index, found "
+              + indexes.size());
+    }
+    Path index = indexes.get(0);
+    String name = index.getFileName().toString();
+    Path config = dir.resolve("bert_config.json");
+    return new Layout(
+        index,
+        index.resolveSibling(name.substring(0, name.length() - ".index".length())),
+        required(dir.resolve("vocab.txt")),
+        Files.isRegularFile(config) ? Optional.of(config) : Optional.empty(),
+        // Google names its uncased releases uncased_*
+        dir.getFileName().toString().startsWith("uncased"));
+  }
+
+  private static Path required(Path file) throws ModelSourceException {
+    if (!Files.isRegularFile(file)) {
+      throw new ModelSourceException("TensorFlow checkpoint lacks " + file);
+    }
+    return file;
+  }
+}
