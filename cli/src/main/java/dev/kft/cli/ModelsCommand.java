@@ -1,6 +1,9 @@
 package dev.kft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.checkpoint.ConvertedModels;
+import dev.kft.checkpoint.GoogleBertImport;
+import dev.kft.checkpoint.ModelSourceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,8 +17,14 @@ import java.util.zip.ZipInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code kft models} and the model commands: {@code model}, {@code alias}, {@code download}. */
-@Command(name = "models", description = "List registered models.")
+/**
+ * {@code kft models} (with {@code kft models import}) and the model commands: {@code model}, {@code
+ * alias}, {@code download}.
+ */
+@Command(
+    name = "models",
+    description = "List registered models.",
+    subcommands = ModelsCommand.Import.class)
 final class ModelsCommand implements Callable<Integer> {
 
   @Override
@@ -141,6 +150,47 @@ final class ModelsCommand implements Callable<Integer> {
           Files.createDirectories(to.getParent());
           Files.copy(entries, to, StandardCopyOption.REPLACE_EXISTING);
         }
+      }
+    }
+  }
+
+  /** {@code kft models import SOURCE DIR}: a pretrained checkpoint as a Hugging Face directory. */
+  @Command(
+      name = "import",
+      description =
+          "Convert a Google BERT TensorFlow checkpoint (tf-checkpoint:PATH: a release directory,"
+              + " a SavedModel directory or a jar holding one) into a Hugging Face directory.")
+  static final class Import implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SOURCE")
+    String source;
+
+    @Parameters(index = "1", paramLabel = "DIR")
+    Path target;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!ConvertedModels.names(source)) {
+        System.err.println("SOURCE must be tf-checkpoint:PATH, got '" + source + "'");
+        return 2;
+      }
+      Path checkpoint = Path.of(source.substring(ConvertedModels.PREFIX.length()));
+      if (!Files.exists(checkpoint)) {
+        System.err.println("no such file or directory: " + checkpoint);
+        return 2;
+      }
+      try {
+        GoogleBertImport.Imported imported = ConvertedModels.convert(source, checkpoint, target);
+        System.out.printf(
+            Locale.ROOT,
+            "%s: %d tensors, %,d parameters%s%n",
+            imported.directory(),
+            imported.tensors().size(),
+            imported.parameters(),
+            imported.skipped().isEmpty() ? "" : "; left out " + imported.skipped());
+        return 0;
+      } catch (ModelSourceException e) {
+        System.err.println(e.getMessage());
+        return 1;
       }
     }
   }
