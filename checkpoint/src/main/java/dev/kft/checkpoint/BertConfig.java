@@ -104,7 +104,11 @@ public record BertConfig(
     return labels;
   }
 
-  /** This config with {@code config.json} values replaced, for randomly initialised models. */
+  /**
+   * This config with {@code config.json} values replaced: any of them for randomly initialised
+   * models; dropouts and fewer layers for pretrained weights ({@link PretrainedWeights} keeps the
+   * first layers).
+   */
   public BertConfig withOverrides(Map<String, Object> overrides) {
     ObjectNode json = source.deepCopy();
     overrides.forEach((key, value) -> json.set(key, Json.mapper().valueToTree(value)));

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Fits a pretrained checkpoint's tensors to a classifier, as Hugging Face's {@code from_pretrained}
@@ -13,6 +15,8 @@ import java.util.Map;
  * other labels is initialised fresh. Any other difference is an error.
  */
 public final class PretrainedWeights {
+
+  private static final Pattern LAYER = Pattern.compile("^bert\\.encoder\\.layer\\.(\\d+)\\.");
 
   /**
    * The fitted tensors, what was initialised fresh and what was left unused.
@@ -28,6 +32,14 @@ public final class PretrainedWeights {
   public static Fitted fit(BertConfig config, Map<String, TensorData> checkpoint, long seed) {
     Map<String, long[]> shapes = BertLayout.shapes(config);
     Map<String, TensorData> renamed = rename(checkpoint);
+    int layers = layers(renamed);
+    if (config.numHiddenLayers() > layers) {
+      throw new IllegalArgumentException(
+          "model.config_overrides.num_hidden_layers: "
+              + config.numHiddenLayers()
+              + " layers asked of a checkpoint with "
+              + layers);
+    }
     Map<String, TensorData> fresh = null;
     Map<String, TensorData> tensors = new LinkedHashMap<>();
     List<String> initialized = new ArrayList<>();
@@ -53,12 +65,32 @@ public final class PretrainedWeights {
     Map<String, TensorData> checked = new LinkedHashMap<>(tensors);
     renamed.forEach(
         (name, t) -> {
-          if (!shapes.containsKey(name) && !ignorable(name)) {
+          if (!shapes.containsKey(name) && !ignorable(name) && !dropped(name, config)) {
             checked.put(name, t);
           }
         });
     WeightCheck.requireExactly(shapes, checked);
     return new Fitted(tensors, initialized, unused);
+  }
+
+  /**
+   * Whether {@code name} belongs to an encoder layer beyond the config's, which a model with fewer
+   * layers leaves out as {@code from_pretrained(..., num_hidden_layers=N)} does.
+   */
+  private static boolean dropped(String name, BertConfig config) {
+    Matcher m = LAYER.matcher(name);
+    return m.find() && Integer.parseInt(m.group(1)) >= config.numHiddenLayers();
+  }
+
+  private static int layers(Map<String, TensorData> renamed) {
+    int layers = 0;
+    for (String name : renamed.keySet()) {
+      Matcher m = LAYER.matcher(name);
+      if (m.find()) {
+        layers = Math.max(layers, Integer.parseInt(m.group(1)) + 1);
+      }
+    }
+    return layers;
   }
 
   private static boolean ignorable(String name) {

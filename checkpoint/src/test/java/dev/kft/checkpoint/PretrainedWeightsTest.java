@@ -84,4 +84,27 @@ class PretrainedWeightsTest {
     assertTrue(e.getMessage().contains("has shape [10, 8], the model needs [50, 8]"));
     assertTrue(e.getMessage().contains("unexpected tensor roberta.pooler.dense.weight"));
   }
+
+  @Test
+  void fewerLayersKeepTheFirstOnesAndReportTheRest() {
+    BertConfig three = config(2).withOverrides(Map.of("num_hidden_layers", 3));
+    Map<String, TensorData> checkpoint = BertInit.random(three, 5);
+    BertConfig two = three.withOverrides(Map.of("num_hidden_layers", 2));
+    PretrainedWeights.Fitted fitted = PretrainedWeights.fit(two, checkpoint, 1);
+    for (String name : BertLayout.shapes(two).keySet()) {
+      assertSame(checkpoint.get(name), fitted.tensors().get(name), name);
+    }
+    List<String> layerTwo =
+        checkpoint.keySet().stream().filter(n -> n.startsWith("bert.encoder.layer.2.")).toList();
+    assertEquals(16, layerTwo.size());
+    assertEquals(layerTwo, fitted.unused());
+
+    IllegalArgumentException more =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                PretrainedWeights.fit(
+                    three.withOverrides(Map.of("num_hidden_layers", 4)), checkpoint, 1));
+    assertTrue(more.getMessage().contains("num_hidden_layers: 4 layers"), more.getMessage());
+  }
 }

@@ -52,6 +52,17 @@ public final class BertFamily {
   public static final List<String> OTHER_CONFIG_KEYS =
       List.of("layer_norm_eps", "initializer_range", "hidden_act", "position_embedding_type");
 
+  /**
+   * The {@code config.json} keys a pretrained model may override: dropouts, and fewer layers (the
+   * first N are kept, as {@code from_pretrained(..., num_hidden_layers=N)} keeps them).
+   */
+  public static final List<String> PRETRAINED_CONFIG_KEYS =
+      List.of(
+          "hidden_dropout_prob",
+          "attention_probs_dropout_prob",
+          "classifier_dropout",
+          "num_hidden_layers");
+
   /** Activation functions the model supports. */
   public static final List<String> ACTIVATIONS = List.of("gelu", "relu", "tanh");
 

@@ -2,6 +2,7 @@ package dev.kft.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -82,7 +83,16 @@ final class JobSpecValidator {
       return;
     }
     if (init != ModelInit.RANDOM) {
-      model.problem("config_overrides", "only allowed with init: random");
+      for (Iterator<String> keys = overrides.keys(); keys.hasNext(); ) {
+        String key = keys.next();
+        if (!BertFamily.PRETRAINED_CONFIG_KEYS.contains(key)) {
+          overrides.problem(
+              key,
+              "would change the shape of pretrained weights; with init: pretrained only "
+                  + BertFamily.PRETRAINED_CONFIG_KEYS
+                  + " may change (num_hidden_layers: keep the first N layers)");
+        }
+      }
     }
     overrides.allowOnly(BertFamily.configKeys());
     BertFamily.INTEGER_CONFIG_KEYS.forEach(key -> overrides.integer(key, 1));

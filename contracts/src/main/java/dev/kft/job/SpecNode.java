@@ -41,6 +41,11 @@ final class SpecNode {
                     || p.path().startsWith(path + "["));
   }
 
+  /** The keys present at this node. */
+  Iterator<String> keys() {
+    return node.fieldNames();
+  }
+
   boolean has(String key) {
     return node.has(key) && !node.get(key).isNull();
   }

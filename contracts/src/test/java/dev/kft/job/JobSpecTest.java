@@ -172,4 +172,22 @@ class JobSpecTest {
     assertEquals(spec, Json.mapper().treeToValue(tree, JobSpec.class));
     assertTrue(JobSpecs.validate(tree).valid(), JobSpecs.validate(tree).describeProblems());
   }
+
+  @Test
+  void pretrainedModelsMayDropLayersAndChangeDropoutButNotShapes() {
+    String fitted =
+        """
+        model: {source: m, config_overrides: {num_hidden_layers: 4, hidden_dropout_prob: 0.2}}
+        dataset: {uri: d.csv}
+        registry: {model_name: r}
+        """;
+    assertTrue(validate(fitted).valid(), validate(fitted).describeProblems());
+    assertEquals(
+        List.of(
+            "model.config_overrides.vocab_size: would change the shape of pretrained weights; with"
+                + " init: pretrained only [hidden_dropout_prob, attention_probs_dropout_prob,"
+                + " classifier_dropout, num_hidden_layers] may change (num_hidden_layers: keep the"
+                + " first N layers)"),
+        problems(fitted.replace("hidden_dropout_prob: 0.2", "vocab_size: 100")));
+  }
 }

@@ -30,7 +30,8 @@ public final class ModelLoader {
    *
    * @param source a model directory or {@code hf://org/name@revision}
    * @param pretrained load the source's weights; otherwise initialise from {@code seed}
-   * @param overrides {@code config.json} values to replace (random initialisation only)
+   * @param overrides {@code config.json} values to replace (with pretrained weights: dropouts and
+   *     fewer layers only)
    * @param labels label names by id, or empty to keep the config's
    * @param seed seed of every random initialisation (fresh heads included)
    */
