@@ -1,5 +1,6 @@
 package dev.kft.checkpoint;
 
+import dev.kft.io.ConfinedPaths;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
@@ -34,13 +35,32 @@ public final class ConvertedModels {
   public static final String ORIGIN = "kft_origin.json";
 
   private final Path cache;
+  private final MavenArtifacts maven;
 
-  public ConvertedModels(Path cache) {
+  public ConvertedModels(Path cache, MavenArtifacts maven) {
     this.cache = cache;
+    this.maven = maven;
   }
 
+  /**
+   * Whether {@code source} names a checkpoint to convert: {@code tf-checkpoint:} or {@code maven:}.
+   */
   public static boolean names(String source) {
-    return source.startsWith(PREFIX);
+    return source.startsWith(PREFIX) || MavenArtifacts.names(source);
+  }
+
+  /**
+   * The Hugging Face directory of {@code source}: {@code tf-checkpoint:PATH} (a path inside {@code
+   * roots}) or {@code maven:GROUP:ARTIFACT:VERSION} (a jar resolved with Maven).
+   *
+   * @throws ModelSourceException when the source cannot be found, read or converted
+   */
+  public Path resolve(String source, ConfinedPaths roots) throws IOException {
+    Path checkpoint =
+        MavenArtifacts.names(source)
+            ? maven.resolve(source)
+            : roots.resolve(source.substring(PREFIX.length()));
+    return resolve(source, checkpoint);
   }
 
   /**

@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Turns a job's {@code model.source} into a local directory with Hugging Face's file names: a
  * directory inside the allowed roots, {@code hf://org/name@revision} through the {@link
- * HubClient}'s cache, or {@code tf-checkpoint:PATH} (a Google BERT TensorFlow checkpoint or a jar
- * holding one, inside the roots) converted once through {@link ConvertedModels}.
+ * HubClient}'s cache, or a Google BERT TensorFlow checkpoint converted once through {@link
+ * ConvertedModels}: {@code tf-checkpoint:PATH} (a checkpoint or a jar holding one, inside the
+ * roots) or {@code maven:GROUP:ARTIFACT:VERSION} (a jar holding one, resolved with Maven).
  */
 public final class ModelSource {
 
@@ -74,8 +75,7 @@ public final class ModelSource {
     try {
       dir =
           ConvertedModels.names(source)
-              ? converted()
-                  .resolve(source, roots.resolve(source.substring(ConvertedModels.PREFIX.length())))
+              ? converted().resolve(source, roots)
               : roots.resolve(source);
     } catch (ModelSourceException e) {
       throw e;
@@ -97,7 +97,8 @@ public final class ModelSource {
 
   private ConvertedModels converted() {
     if (converted == null) {
-      throw new ModelSourceException("model.source: tf-checkpoint sources are not read here");
+      throw new ModelSourceException(
+          "model.source: tf-checkpoint and maven sources are not read here");
     }
     return converted;
   }

@@ -3,6 +3,7 @@ package dev.kft.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.checkpoint.ConvertedModels;
 import dev.kft.checkpoint.GoogleBertImport;
+import dev.kft.checkpoint.MavenArtifacts;
 import dev.kft.checkpoint.ModelSourceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -159,7 +161,8 @@ final class ModelsCommand implements Callable<Integer> {
       name = "import",
       description =
           "Convert a Google BERT TensorFlow checkpoint (tf-checkpoint:PATH: a release directory,"
-              + " a SavedModel directory or a jar holding one) into a Hugging Face directory.")
+              + " a SavedModel directory or a jar holding one; or maven:GROUP:ARTIFACT:VERSION, a"
+              + " jar resolved through your Maven settings) into a Hugging Face directory.")
   static final class Import implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SOURCE")
     String source;
@@ -170,15 +173,21 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       if (!ConvertedModels.names(source)) {
-        System.err.println("SOURCE must be tf-checkpoint:PATH, got '" + source + "'");
-        return 2;
-      }
-      Path checkpoint = Path.of(source.substring(ConvertedModels.PREFIX.length()));
-      if (!Files.exists(checkpoint)) {
-        System.err.println("no such file or directory: " + checkpoint);
+        System.err.println(
+            "SOURCE must be tf-checkpoint:PATH or maven:GROUP:ARTIFACT:VERSION, got '"
+                + source
+                + "'");
         return 2;
       }
       try {
+        Path checkpoint =
+            MavenArtifacts.names(source)
+                ? new MavenArtifacts(Optional.empty(), false).resolve(source)
+                : Path.of(source.substring(ConvertedModels.PREFIX.length()));
+        if (!Files.exists(checkpoint)) {
+          System.err.println("no such file or directory: " + checkpoint);
+          return 2;
+        }
         GoogleBertImport.Imported imported = ConvertedModels.convert(source, checkpoint, target);
         System.out.printf(
             Locale.ROOT,

