@@ -71,13 +71,14 @@ public final class ConvertedModels {
    */
   public Path resolve(String source, Path checkpoint) throws IOException {
     Files.createDirectories(cache);
-    Path target = cache.resolve(key(checkpoint));
+    Map<String, String> digests = digests(checkpoint);
+    Path target = cache.resolve(key(digests));
     if (Files.isDirectory(target)) {
       return target;
     }
     Path build = cache.resolve(".build-" + UUID.randomUUID());
     try {
-      convert(source, checkpoint, build);
+      convert(source, checkpoint, build, digests);
       Files.move(build, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
       // another process converted the same checkpoint first
@@ -97,28 +98,24 @@ public final class ConvertedModels {
    */
   public static GoogleBertImport.Imported convert(String source, Path checkpoint, Path target)
       throws IOException {
-    if (Files.isRegularFile(checkpoint)) {
-      Path extracted = target.resolveSibling(".extract-" + UUID.randomUUID());
-      try {
-        Path savedModel = SavedModelArchive.extract(checkpoint, extracted);
-        return convert(source, savedModel, target, Map.of("jar_sha256", Sha256.file(checkpoint)));
-      } finally {
-        FileTrees.delete(extracted);
-      }
-    }
-    Layout layout = layout(checkpoint);
-    return convert(
-        source,
-        checkpoint,
-        target,
-        Map.of(
-            "index_sha256",
-            Sha256.file(layout.index()),
-            "vocab_sha256",
-            Sha256.file(layout.vocab())));
+    return convert(source, checkpoint, target, digests(checkpoint));
   }
 
   private static GoogleBertImport.Imported convert(
+      String source, Path checkpoint, Path target, Map<String, String> digests) throws IOException {
+    if (!Files.isRegularFile(checkpoint)) {
+      return convertDirectory(source, checkpoint, target, digests);
+    }
+    Path extracted = target.resolveSibling(".extract-" + UUID.randomUUID());
+    try {
+      Path savedModel = SavedModelArchive.extract(checkpoint, extracted);
+      return convertDirectory(source, savedModel, target, digests);
+    } finally {
+      FileTrees.delete(extracted);
+    }
+  }
+
+  private static GoogleBertImport.Imported convertDirectory(
       String source, Path checkpoint, Path target, Map<String, String> digests) throws IOException {
     Layout layout = layout(checkpoint);
     try {
@@ -137,17 +134,29 @@ public final class ConvertedModels {
     }
   }
 
-  /** A jar's sha256, or for a directory the sha256 of its index's and vocabulary's digests. */
-  private static String key(Path checkpoint) throws IOException {
+  /** What identifies a checkpoint's content: a jar's sha256, or its index's and vocabulary's. */
+  private static Map<String, String> digests(Path checkpoint) throws IOException {
+    Map<String, String> digests = new LinkedHashMap<>();
     if (Files.isRegularFile(checkpoint)) {
-      return Sha256.file(checkpoint);
+      digests.put("jar_sha256", Sha256.file(checkpoint));
+    } else {
+      Layout layout = layout(checkpoint);
+      digests.put("index_sha256", Sha256.file(layout.index()));
+      digests.put("vocab_sha256", Sha256.file(layout.vocab()));
     }
-    Layout layout = layout(checkpoint);
-    MessageDigest both = Sha256.newDigest();
-    both.update(
-        (Sha256.file(layout.index()) + Sha256.file(layout.vocab()))
-            .getBytes(StandardCharsets.US_ASCII));
-    return Sha256.hex(both);
+    return digests;
+  }
+
+  /**
+   * The cache key: a jar's own sha256, else the sha256 of the digests written one after another.
+   */
+  private static String key(Map<String, String> digests) {
+    if (digests.size() == 1) {
+      return digests.values().iterator().next();
+    }
+    MessageDigest all = Sha256.newDigest();
+    all.update(String.join("", digests.values()).getBytes(StandardCharsets.US_ASCII));
+    return Sha256.hex(all);
   }
 
   /** Where a checkpoint directory keeps its bundle, vocabulary and config. */

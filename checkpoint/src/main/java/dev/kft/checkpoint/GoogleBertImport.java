@@ -113,8 +113,7 @@ public final class GoogleBertImport {
     String suffix =
         switch (last) {
           case "kernel", "gamma", "output_weights" -> "weight";
-          case "beta", "output_bias" -> "bias";
-          case "bias" -> "bias";
+          case "beta", "output_bias", "bias" -> "bias";
           default -> null;
         };
     List<String> path = new ArrayList<>(List.of(parts));

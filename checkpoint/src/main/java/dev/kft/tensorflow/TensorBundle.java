@@ -7,11 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.zip.CRC32C;
 
 /**
@@ -63,21 +60,8 @@ public final class TensorBundle implements AutoCloseable {
    * @throws BundleFormatException when the index is not a tensor bundle or a shard is missing
    */
   public static TensorBundle open(Path prefix) throws IOException {
-    Path index = prefix.resolveSibling(prefix.getFileName() + ".index");
-    if (!Files.isRegularFile(index)) {
-      throw new BundleFormatException("no tensor bundle index at " + index);
-    }
-    Map<String, byte[]> table = SsTable.read(index);
-    byte[] header = table.remove("");
-    if (header == null) {
-      throw new BundleFormatException(
-          "not a TensorFlow tensor bundle: " + index + " has no bundle header");
-    }
-    int shardCount = shardCount(header, index);
-    List<Entry> entries = new ArrayList<>();
-    for (Map.Entry<String, byte[]> e : table.entrySet()) {
-      entries.add(entry(e.getKey(), e.getValue()));
-    }
+    BundleIndex index = BundleIndex.read(prefix.resolveSibling(prefix.getFileName() + ".index"));
+    int shardCount = index.shards();
     FileChannel[] shards = new FileChannel[shardCount];
     try {
       for (int i = 0; i < shardCount; i++) {
@@ -93,16 +77,12 @@ public final class TensorBundle implements AutoCloseable {
       closeAll(shards);
       throw e;
     }
-    return new TensorBundle(prefix, List.copyOf(entries), shards);
+    return new TensorBundle(prefix, index.entries(), shards);
   }
 
   /** Every tensor, in name order. */
   public List<Entry> entries() {
     return entries;
-  }
-
-  public Optional<Entry> entry(String name) {
-    return entries.stream().filter(e -> e.name().equals(name)).findFirst();
   }
 
   /**
@@ -199,73 +179,6 @@ public final class TensorBundle implements AutoCloseable {
               + entry.elements()
               + " float32 values");
     }
-  }
-
-  private static int shardCount(byte[] header, Path index) throws BundleFormatException {
-    ProtoReader in = new ProtoReader(header);
-    long shards = 1;
-    long endianness = 0;
-    while (in.hasNext()) {
-      switch (in.field()) {
-        case 1 -> shards = in.varint();
-        case 2 -> endianness = in.varint();
-        default -> in.skip();
-      }
-    }
-    if (endianness != 0) {
-      throw new BundleFormatException(index + ": big-endian bundles are not supported");
-    }
-    if (shards < 1 || shards > 99_999) {
-      throw new BundleFormatException(index + ": " + shards + " data shards");
-    }
-    return (int) shards;
-  }
-
-  /** Decodes a {@code BundleEntryProto}. */
-  private static Entry entry(String name, byte[] proto) throws BundleFormatException {
-    ProtoReader in = new ProtoReader(proto);
-    int dtype = 0;
-    long[] shape = new long[0];
-    long shard = 0;
-    long offset = 0;
-    long size = 0;
-    int crc = 0;
-    while (in.hasNext()) {
-      switch (in.field()) {
-        case 1 -> dtype = (int) in.varint();
-        case 2 -> shape = shape(in.bytes());
-        case 3 -> shard = in.varint();
-        case 4 -> offset = in.varint();
-        case 5 -> size = in.varint();
-        case 6 -> crc = SsTable.unmask(in.fixed32());
-        case 7 -> throw new BundleFormatException("tensor '" + name + "' is partitioned (slices)");
-        default -> in.skip();
-      }
-    }
-    return new Entry(name, dtype, shape, (int) shard, offset, size, crc);
-  }
-
-  /** Decodes a {@code TensorShapeProto}: repeated {@code Dim} (field 2) with a size (field 1). */
-  private static long[] shape(byte[] proto) throws BundleFormatException {
-    ProtoReader in = new ProtoReader(proto);
-    List<Long> dims = new ArrayList<>();
-    while (in.hasNext()) {
-      if (in.field() == 2) {
-        ProtoReader dim = new ProtoReader(in.bytes());
-        long value = 0;
-        while (dim.hasNext()) {
-          if (dim.field() == 1) {
-            value = dim.varint();
-          } else {
-            dim.skip();
-          }
-        }
-        dims.add(value);
-      } else {
-        in.skip();
-      }
-    }
-    return dims.stream().mapToLong(Long::longValue).toArray();
   }
 
   private static void closeAll(FileChannel[] channels) throws IOException {

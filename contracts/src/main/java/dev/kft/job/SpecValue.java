@@ -1,7 +1,9 @@
 package dev.kft.job;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A value of a closed vocabulary in a job spec (an enum constant with the name users write): the
@@ -9,8 +11,16 @@ import java.util.List;
  */
 public interface SpecValue {
 
-  /** The name in a job spec, e.g. {@code constant_with_warmup}. */
-  String id();
+  /** The enum constant's name. */
+  String name();
+
+  /**
+   * The name in a job spec: the constant's name in lower case, e.g. {@code constant_with_warmup}.
+   */
+  @JsonValue
+  default String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 
   /** Every name of {@code type}'s vocabulary, in declaration order. */
   static <E extends Enum<E> & SpecValue> List<String> ids(Class<E> type) {

@@ -11,7 +11,6 @@ import dev.kft.job.LoraSpec;
 import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelExtension;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Function;
@@ -31,20 +30,6 @@ public final class Lora implements PeftMethod {
    */
   public Lora(LoraSpec spec, BertConfig config) {
     this.layout = new LoraLayout(spec, config);
-  }
-
-  /** The adapted modules, in model order. */
-  public List<String> targets() {
-    return layout.targets();
-  }
-
-  public LoraSpec spec() {
-    return layout.spec();
-  }
-
-  /** The factor the update {@code B A x} is multiplied by. */
-  public double scaling() {
-    return layout.scaling();
   }
 
   @Override
@@ -87,7 +72,7 @@ public final class Lora implements PeftMethod {
 
   @Override
   public ModelExtension bind(Map<String, NDArray> tensors) {
-    double scaling = scaling();
+    double scaling = layout.scaling();
     double dropout = layout.spec().loraDropout();
     return new ModelExtension() {
       @Override
