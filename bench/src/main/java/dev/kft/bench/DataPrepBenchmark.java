@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Rows per second of data preparation for ChnSentiCorp (7,766 rows, max_length 128), from the CSV
@@ -62,7 +63,9 @@ public final class DataPrepBenchmark {
       for (int run = 0; run < 4; run++) {
         String jobId = "bench-" + run;
         long start = System.nanoTime();
-        DataPreparation.Prepared prepared = preparation.prepare(jobId, spec, tokenizer);
+        DataPreparation.Prepared prepared =
+            preparation.prepare(
+                jobId, spec, new DataPreparation.BaseModel(tokenizer, 21128, 768, Map.of()));
         long middle = System.nanoTime();
         publisher.inTransaction(
             tx -> PreparedEvents.publish(tx, jobId, spec, prepared), null, null);

@@ -1,11 +1,14 @@
 package dev.kft.checkpoint;
 
 import dev.kft.io.ConfinedPaths;
+import dev.kft.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns a job's {@code model.source} into a local directory with Hugging Face's file names: a
@@ -93,6 +96,24 @@ public final class ModelSource {
               + (missing.contains(WEIGHTS) ? " (weights are read from safetensors only)" : ""));
     }
     return dir;
+  }
+
+  /**
+   * Where the model in {@code dir}, resolved from {@code source}, came from: a converted
+   * checkpoint's {@value ConvertedModels#ORIGIN} (source and content digests), else the source
+   * alone.
+   */
+  public static Map<String, String> origin(Path dir, String source) throws IOException {
+    Path file = dir.resolve(ConvertedModels.ORIGIN);
+    if (!Files.isRegularFile(file)) {
+      return Map.of("source", source);
+    }
+    Map<String, String> origin = new LinkedHashMap<>();
+    Json.mapper()
+        .readTree(file.toFile())
+        .fields()
+        .forEachRemaining(e -> origin.put(e.getKey(), e.getValue().asText()));
+    return origin;
   }
 
   private ConvertedModels converted() {

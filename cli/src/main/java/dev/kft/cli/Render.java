@@ -22,14 +22,24 @@ final class Render {
         p.splits().entrySet().stream()
             .map(e -> e.getKey() + " " + e.getValue().rows())
             .collect(Collectors.joining(", "));
+    String vocabulary =
+        p.vocabulary() == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                "; vocabulary pruned to %d of %d tokens (%,d parameters saved)",
+                p.vocabulary().keptTokens(),
+                p.vocabulary().sourceTokens(),
+                p.vocabulary().parametersSaved());
     return String.format(
         Locale.ROOT,
-        "data: %d rows read, dropped %s; %s rows; labels %s; max_length %d",
+        "data: %d rows read, dropped %s; %s rows; labels %s; max_length %d%s",
         p.rowsRead(),
         p.dropped(),
         splits,
         p.labelNames(),
-        p.maxLength());
+        p.maxLength(),
+        vocabulary);
   }
 
   static String started(TrainingStarted s) {

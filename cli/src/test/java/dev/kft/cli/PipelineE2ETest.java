@@ -22,6 +22,7 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.io.FileTrees;
+import dev.kft.io.Sha256;
 import dev.kft.job.JobSpecs;
 import dev.kft.json.Json;
 import dev.kft.testing.KafkaTestClient;
@@ -240,9 +241,15 @@ class PipelineE2ETest {
             "max_steps: 10, eval_steps: 10, save_steps: 10",
             "{model_name: %s, approval: 'eval_accuracy >= 0.0'}".formatted(name),
             "{type: lora, lora: {r: 8, lora_alpha: 16}}");
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace("max_length: 32", "max_length: 32\n  prune_vocabulary: true"));
     Run submitted = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
     assertEquals(0, submitted.exit(), submitted.out());
     String jobId = submitted.out().lines().findFirst().orElseThrow();
+    assertTrue(submitted.out().contains("vocabulary pruned to "), "watch shows the pruning");
+    DatasetPrepared prepared = jobEvent(jobId, DatasetPrepared.class);
     TrainingStarted started = jobEvent(jobId, TrainingStarted.class);
     // r·(32 + 32) for query and value of the one layer, plus the classifier (32·2 + 2)
     assertEquals(2 * 8 * 64 + 66, started.trainableParameters().trainable());
@@ -270,6 +277,14 @@ class PipelineE2ETest {
     }
     assertTrue(
         Files.readString(target.resolve("adapter/adapter_config.json")).contains("\"LORA\""));
+    int kept = prepared.vocabulary().keptTokens();
+    assertTrue(kept > 1000 && kept < 21128, kept + " tokens kept");
+    assertEquals(
+        kept,
+        Json.mapper().readTree(target.resolve("config.json").toFile()).path("vocab_size").asInt());
+    assertEquals(kept, Files.readAllLines(target.resolve("vocab.txt")).size());
+    assertEquals(prepared.tokenizerSha256(), Sha256.file(target.resolve("tokenizer.json")));
+    assertTrue(Files.readString(target.resolve("README.md")).contains("pruned to the " + kept));
   }
 
   @Test

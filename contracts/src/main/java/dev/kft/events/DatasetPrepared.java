@@ -25,6 +25,11 @@ import java.util.UUID;
  *     test})
  * @param spec the job spec with its defaults, so that a service joining the job here (or resuming
  *     it after a restart) needs no earlier event
+ * @param modelOrigin where the base model came from: {@code source} and, for a converted TensorFlow
+ *     checkpoint, the digests of its content ({@code jar_sha256}, or {@code index_sha256} and
+ *     {@code vocab_sha256})
+ * @param vocabulary the pruned vocabulary the batches' token ids refer to, or null when they refer
+ *     to the tokenizer's whole vocabulary
  */
 public record DatasetPrepared(
     UUID eventId,
@@ -39,7 +44,9 @@ public record DatasetPrepared(
     long rowsRead,
     Map<String, Long> dropped,
     Map<String, SplitReport> splits,
-    JobSpec spec)
+    JobSpec spec,
+    Map<String, String> modelOrigin,
+    Vocabulary vocabulary)
     implements JobEvent {
 
   /**
@@ -87,4 +94,53 @@ public record DatasetPrepared(
    * @param untilOffset one past the last offset in the range
    */
   public record OffsetRange(int partition, long fromOffset, long untilOffset) {}
+
+  /**
+   * A vocabulary pruned to the tokens a job uses: new token id {@code i} is the tokenizer's id
+   * {@code keptIds()[i]}, so the kept tokens keep their order.
+   *
+   * @param sourceTokens tokens of the tokenizer's vocabulary
+   * @param keptTokens tokens kept
+   * @param parametersSaved embedding parameters dropped with the other tokens' rows
+   * @param kept the kept ids as ascending ranges, {@code 0-104,672,700-702} (a lone id or {@code
+   *     first-last}, both included)
+   */
+  public record Vocabulary(int sourceTokens, int keptTokens, long parametersSaved, String kept) {
+
+    /** The vocabulary keeping {@code ids} (ascending) of a {@code sourceTokens} vocabulary. */
+    public static Vocabulary of(int sourceTokens, int[] ids, int hiddenSize) {
+      StringBuilder ranges = new StringBuilder();
+      for (int i = 0; i < ids.length; ) {
+        int j = i;
+        while (j + 1 < ids.length && ids[j + 1] == ids[j] + 1) {
+          j++;
+        }
+        ranges.append(ranges.isEmpty() ? "" : ",").append(ids[i]);
+        if (j > i) {
+          ranges.append('-').append(ids[j]);
+        }
+        i = j + 1;
+      }
+      return new Vocabulary(
+          sourceTokens,
+          ids.length,
+          (long) (sourceTokens - ids.length) * hiddenSize,
+          ranges.toString());
+    }
+
+    /** The kept ids, ascending: new id {@code i} is the tokenizer's {@code keptIds()[i]}. */
+    public int[] keptIds() {
+      int[] ids = new int[keptTokens];
+      int n = 0;
+      for (String range : kept.split(",")) {
+        int dash = range.indexOf('-');
+        int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+        int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1));
+        for (int id = first; id <= last; id++) {
+          ids[n++] = id;
+        }
+      }
+      return ids;
+    }
+  }
 }

@@ -34,6 +34,13 @@ public final class Sha256 {
     return hex(digest);
   }
 
+  /** The lowercase hex sha256 of {@code data}. */
+  public static String of(byte[] data) {
+    MessageDigest digest = newDigest();
+    digest.update(data);
+    return hex(digest);
+  }
+
   /** The hex form of a digest's result. */
   public static String hex(MessageDigest digest) {
     return HexFormat.of().formatHex(digest.digest());

@@ -25,7 +25,8 @@ public record JobSpec(
 
   /** Fills every missing section with its defaults. */
   public JobSpec {
-    model = model != null ? model : new ModelSpec(null, null, null, null, null, null, null, null);
+    model =
+        model != null ? model : new ModelSpec(null, null, null, null, null, null, null, null, null);
     method = method != null ? method : new MethodSpec(null, null, null, null);
     training = training != null ? training : TrainingSpec.defaults();
   }

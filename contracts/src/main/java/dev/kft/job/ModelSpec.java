@@ -22,6 +22,9 @@ import java.util.Map;
  * @param padding {@code longest} (default: each batch padded to its longest example, far less
  *     compute) or {@code max_length} (every example padded to {@code max_length})
  * @param tokenizer a {@code tokenizer.json} to use instead of the source's
+ * @param pruneVocabulary keep only the special tokens and the tokens the job's data uses: the
+ *     embedding rows of the others are dropped and the model is exported with the smaller
+ *     vocabulary and a tokenizer of its own (WordPiece tokenizers only)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -33,7 +36,8 @@ public record ModelSpec(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> labels,
     Integer maxLength,
     Padding padding,
-    String tokenizer) {
+    String tokenizer,
+    Boolean pruneVocabulary) {
 
   public static final Setting<ModelInit> INIT =
       Setting.choice("init", ModelInit.class, ModelInit.PRETRAINED);
@@ -41,9 +45,11 @@ public record ModelSpec(
   public static final Setting<Integer> MAX_LENGTH = Setting.count("max_length", 128, 2);
   public static final Setting<Padding> PADDING =
       Setting.choice("padding", Padding.class, Padding.LONGEST);
+  public static final Setting<Boolean> PRUNE_VOCABULARY = Setting.flag("prune_vocabulary", false);
 
   /** Every declared setting of the section (source, labels and overrides have their own rules). */
-  public static final List<Setting<?>> SETTINGS = List.of(INIT, NUM_LABELS, MAX_LENGTH, PADDING);
+  public static final List<Setting<?>> SETTINGS =
+      List.of(INIT, NUM_LABELS, MAX_LENGTH, PADDING, PRUNE_VOCABULARY);
 
   public ModelSpec {
     init = INIT.or(init);
@@ -51,5 +57,6 @@ public record ModelSpec(
     labels = labels != null ? List.copyOf(labels) : List.of();
     maxLength = MAX_LENGTH.or(maxLength);
     padding = PADDING.or(padding);
+    pruneVocabulary = PRUNE_VOCABULARY.or(pruneVocabulary);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kft.events;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -69,7 +70,9 @@ class EventJsonTest {
                     16,
                     375,
                     new OffsetRange(0, 10, 385))),
-            JobSpecs.validate(spec).spec()),
+            JobSpecs.validate(spec).spec(),
+            Map.of("source", "maven:g:a:1", "jar_sha256", "0f0f"),
+            DatasetPrepared.Vocabulary.of(21128, new int[] {0, 1, 2, 3, 100, 7000, 7001}, 768)),
         new TrainingStarted(
             id, JOB, AT, "lora", new ParameterCount(296_450, 102_564_098), 1125, 0, "cpu()"),
         new TrainingProgress(id, JOB, AT, 50, 1125, 0.13, 0.61, 4.9e-5, 1.7, 120.5, 11_000.0),
@@ -146,6 +149,16 @@ class EventJsonTest {
       Event back = deserializer.deserialize(Topics.JOB_EVENTS, bytes);
       assertEquals(event, back, event.getClass().getSimpleName());
     }
+  }
+
+  @Test
+  void aPrunedVocabularyListsItsKeptIdsAsRanges() {
+    int[] ids = {0, 1, 2, 3, 100, 7000, 7001};
+    DatasetPrepared.Vocabulary v = DatasetPrepared.Vocabulary.of(21128, ids, 768);
+    assertEquals("0-3,100,7000-7001", v.kept());
+    assertEquals(7, v.keptTokens());
+    assertEquals((21128L - 7) * 768, v.parametersSaved());
+    assertArrayEquals(ids, v.keptIds());
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.kft.checkpoint.PretrainedWeights;
 import dev.kft.checkpoint.SafeTensorsException;
 import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.checkpoint.VocabularyPruning;
 import dev.kft.nn.BertClassifier;
 import dev.kft.peft.Peft;
 import dev.kft.peft.PeftMethod;
@@ -34,13 +35,27 @@ public final class ModelLoader {
    *     fewer layers only)
    * @param labels label names by id, or empty to keep the config's
    * @param seed seed of every random initialisation (fresh heads included)
+   * @param keptTokens the token ids a pruned vocabulary keeps, ascending (new id {@code i} is old
+   *     id {@code keptTokens[i]}), or null for the whole vocabulary
    */
   public record Request(
       String source,
       boolean pretrained,
       Map<String, Object> overrides,
       List<String> labels,
-      long seed) {}
+      long seed,
+      int[] keptTokens) {
+
+    /** A request that keeps the whole vocabulary. */
+    public Request(
+        String source,
+        boolean pretrained,
+        Map<String, Object> overrides,
+        List<String> labels,
+        long seed) {
+      this(source, pretrained, overrides, labels, seed, null);
+    }
+  }
 
   /**
    * A loaded model and where it came from.
@@ -90,6 +105,10 @@ public final class ModelLoader {
     if (!request.labels().isEmpty()) {
       config = config.withLabels(request.labels());
     }
+    int[] kept = request.keptTokens();
+    if (kept != null) {
+      config = VocabularyPruning.config(config, kept);
+    }
     if (!request.pretrained()) {
       Map<String, TensorData> weights = BertInit.random(config, request.seed());
       return new Loaded(
@@ -102,12 +121,22 @@ public final class ModelLoader {
     try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve(ModelSource.WEIGHTS))) {
       checkpoint = reader.readAll();
     }
+    if (kept != null) {
+      checkpoint = VocabularyPruning.rows(checkpoint, kept);
+    }
     PretrainedWeights.Fitted fitted = PretrainedWeights.fit(config, checkpoint, request.seed());
     return new Loaded(
         BertClassifier.create(config, fitted.tensors(), manager),
         dir,
         fitted.initialized(),
         fitted.unused());
+  }
+
+  /**
+   * The {@code tokenizer.json} a job with this source and {@code model.tokenizer} override uses.
+   */
+  public Path tokenizer(String source, String override) throws IOException {
+    return this.source.tokenizer(source, override);
   }
 
   /**

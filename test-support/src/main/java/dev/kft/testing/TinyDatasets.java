@@ -42,6 +42,8 @@ public final class TinyDatasets {
                 8,
                 12,
                 new OffsetRange(0, fromOffset, untilOffset))),
-        spec);
+        spec,
+        Map.of("source", "tiny"),
+        null);
   }
 }

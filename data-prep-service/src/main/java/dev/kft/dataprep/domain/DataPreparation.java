@@ -4,6 +4,7 @@ import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.dataprep.domain.Encoder.Encoded;
 import dev.kft.events.DatasetPrepared.TokenLengthStats;
+import dev.kft.events.DatasetPrepared.Vocabulary;
 import dev.kft.io.Sha256;
 import dev.kft.job.AugmentationSpec;
 import dev.kft.job.DatasetSpec;
@@ -42,7 +43,20 @@ public final class DataPreparation {
       Map<String, Long> dropped,
       String datasetSha256,
       String sourceSha256,
-      String tokenizerSha256) {}
+      String tokenizerSha256,
+      Map<String, String> modelOrigin,
+      Vocabulary vocabulary) {}
+
+  /**
+   * The base model as data-prep needs it.
+   *
+   * @param tokenizerJson the tokenizer to encode with
+   * @param vocabSize rows of the model's word embeddings
+   * @param hiddenSize their width (for the pruning report)
+   * @param origin where the model came from, carried into the report
+   */
+  public record BaseModel(
+      Path tokenizerJson, int vocabSize, int hiddenSize, Map<String, String> origin) {}
 
   /** Report figures of one split. */
   public record SplitSummary(
@@ -65,7 +79,7 @@ public final class DataPreparation {
     this.maxRows = maxRows;
   }
 
-  public Prepared prepare(String jobId, JobSpec spec, Path tokenizerJson) throws IOException {
+  public Prepared prepare(String jobId, JobSpec spec, BaseModel base) throws IOException {
     DatasetSpec d = spec.dataset();
     RowCollector rows = new RowCollector(new Cleaner(d.cleaning()), maxRows);
     List<String> locations =
@@ -91,7 +105,7 @@ public final class DataPreparation {
     splits.put(Split.VALIDATION, parts.validation());
     splits.put(Split.TEST, parts.test());
     requireBatchFits(train.size(), spec.training().perDeviceTrainBatchSize());
-    return encode(jobId, spec, tokenizerJson, splits, labels, rows, digests);
+    return encode(jobId, spec, base, splits, labels, rows, digests);
   }
 
   private void read(String location, DatasetSpec d, RowCollector rows, Digests digests)
@@ -165,45 +179,58 @@ public final class DataPreparation {
   private static Prepared encode(
       String jobId,
       JobSpec spec,
-      Path tokenizerJson,
+      BaseModel base,
       Map<Split, List<Example>> splits,
       LabelIndex labels,
       RowCollector rows,
       Digests digests)
       throws IOException {
     int maxLength = spec.model().maxLength();
-    int padTo = spec.model().padding() == Padding.MAX_LENGTH ? maxLength : 0;
-    Map<Split, List<TokenizedBatch>> batches = new EnumMap<>(Split.class);
-    Map<Split, SplitSummary> summaries = new EnumMap<>(Split.class);
-    try (Encoder encoder = new Encoder(tokenizerJson, maxLength)) {
+    Map<Split, List<Example>> ordered = new EnumMap<>(Split.class);
+    Map<Split, List<Encoded>> encoded = new EnumMap<>(Split.class);
+    int padId;
+    try (Encoder encoder = new Encoder(base.tokenizerJson(), maxLength)) {
+      padId = encoder.padId();
       for (Map.Entry<Split, List<Example>> s : splits.entrySet()) {
         if (s.getValue().isEmpty()) {
           continue;
         }
-        int batchSize =
-            s.getKey() == Split.TRAIN
-                ? spec.training().perDeviceTrainBatchSize()
-                : spec.training().perDeviceEvalBatchSize();
         List<Example> examples = s.getValue();
-        List<Encoded> encoded = encoder.encode(examples);
+        List<Encoded> split = encoder.encode(examples);
         if (spec.training().groupByLength()) {
-          List<Integer> order = LengthGrouping.order(encoded, batchSize);
+          List<Integer> order = LengthGrouping.order(split, batchSize(spec, s.getKey()));
           examples = LengthGrouping.arrange(examples, order);
-          encoded = LengthGrouping.arrange(encoded, order);
+          split = LengthGrouping.arrange(split, order);
         }
-        batches.put(
-            s.getKey(),
-            Batcher.batches(
-                jobId, s.getKey(), examples, encoded, batchSize, padTo, encoder.padId()));
-        summaries.put(
-            s.getKey(),
-            new SplitSummary(
-                s.getValue().size(),
-                s.getValue().stream().filter(Example::augmented).count(),
-                SplitStats.labelCounts(s.getValue(), labels.names()),
-                SplitStats.tokens(encoded, maxLength),
-                batchSize));
+        ordered.put(s.getKey(), examples);
+        encoded.put(s.getKey(), split);
       }
+    }
+    String tokenizerSha256 = Sha256.file(base.tokenizerJson());
+    Vocabulary vocabulary = null;
+    if (spec.model().pruneVocabulary()) {
+      PrunedIds pruned = PrunedIds.of(base, encoded.values(), padId);
+      vocabulary = pruned.vocabulary();
+      tokenizerSha256 = Sha256.of(pruned.tokenizer().json());
+      padId = pruned.remap(padId);
+    }
+    int padTo = spec.model().padding() == Padding.MAX_LENGTH ? maxLength : 0;
+    Map<Split, List<TokenizedBatch>> batches = new EnumMap<>(Split.class);
+    Map<Split, SplitSummary> summaries = new EnumMap<>(Split.class);
+    for (Split split : encoded.keySet()) {
+      int batchSize = batchSize(spec, split);
+      batches.put(
+          split,
+          Batcher.batches(
+              jobId, split, ordered.get(split), encoded.get(split), batchSize, padTo, padId));
+      summaries.put(
+          split,
+          new SplitSummary(
+              splits.get(split).size(),
+              splits.get(split).stream().filter(Example::augmented).count(),
+              SplitStats.labelCounts(splits.get(split), labels.names()),
+              SplitStats.tokens(encoded.get(split), maxLength),
+              batchSize));
     }
     return new Prepared(
         batches,
@@ -213,6 +240,14 @@ public final class DataPreparation {
         rows.dropped(),
         digests.normalisedHex(),
         digests.sourceHex(),
-        Sha256.file(tokenizerJson));
+        tokenizerSha256,
+        base.origin(),
+        vocabulary);
+  }
+
+  private static int batchSize(JobSpec spec, Split split) {
+    return split == Split.TRAIN
+        ? spec.training().perDeviceTrainBatchSize()
+        : spec.training().perDeviceEvalBatchSize();
   }
 }

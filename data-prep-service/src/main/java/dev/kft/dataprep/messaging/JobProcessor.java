@@ -1,8 +1,10 @@
 package dev.kft.dataprep.messaging;
 
+import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.ModelSourceException;
 import dev.kft.dataprep.domain.DataPreparation;
+import dev.kft.dataprep.domain.DataPreparation.BaseModel;
 import dev.kft.dataprep.domain.DataPreparation.Prepared;
 import dev.kft.dataprep.domain.DataProblem;
 import dev.kft.dataprep.domain.JobIntake;
@@ -15,6 +17,7 @@ import dev.kft.events.JobAccepted;
 import dev.kft.events.JobFailed;
 import dev.kft.events.JobRejected;
 import dev.kft.events.Topics;
+import dev.kft.job.ModelSpec;
 import dev.kft.job.Problem;
 import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -99,8 +102,19 @@ public class JobProcessor {
   Prepared prepare(Accepted a) throws Exception {
     Timer.Sample sample = Timer.start(registry);
     try {
-      Path tokenizer = models.tokenizer(a.spec().model().source(), a.spec().model().tokenizer());
-      return preparation.prepare(a.jobId(), a.spec(), tokenizer);
+      ModelSpec m = a.spec().model();
+      Path dir = models.resolve(m.source(), false);
+      BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
+      if (!m.configOverrides().isEmpty()) {
+        config = config.withOverrides(m.configOverrides());
+      }
+      BaseModel base =
+          new BaseModel(
+              models.tokenizer(m.source(), m.tokenizer()),
+              config.vocabSize(),
+              config.hiddenSize(),
+              ModelSource.origin(dir, m.source()));
+      return preparation.prepare(a.jobId(), a.spec(), base);
     } finally {
       sample.stop(registry.timer("kft.data-prep.prepare.duration"));
     }

@@ -63,7 +63,9 @@ public final class PreparedEvents {
             prepared.rowsRead(),
             prepared.dropped(),
             reports,
-            spec);
+            spec,
+            prepared.modelOrigin(),
+            prepared.vocabulary());
     tx.sendEvent(Topics.JOB_EVENTS, event);
     return new Written(event, batches, bytes);
   }

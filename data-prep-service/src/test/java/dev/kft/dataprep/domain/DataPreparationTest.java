@@ -29,6 +29,8 @@ class DataPreparationTest {
 
   private static final Path TOKENIZER =
       Path.of("..", "models", "bert-base-chinese", "tokenizer.json");
+  private static final DataPreparation.BaseModel BASE =
+      new DataPreparation.BaseModel(TOKENIZER, 21128, 768, Map.of("source", "m"));
 
   @TempDir Path dir;
 
@@ -72,7 +74,7 @@ class DataPreparationTest {
             "{train_uri: train.jsonl, validation_uri: dev.jsonl, text_column: "
                 + "premise, text_pair_column: hypothesis}",
             ", max_length: 12, padding: max_length");
-    DataPreparation.Prepared prepared = preparation(1000).prepare("j", spec, TOKENIZER);
+    DataPreparation.Prepared prepared = preparation(1000).prepare("j", spec, BASE);
     assertEquals(List.of("entailment", "neutral"), prepared.labels());
     assertEquals(3, prepared.batches().get(Split.TRAIN).size());
     assertEquals(2, prepared.batches().get(Split.VALIDATION).size());
@@ -141,7 +143,7 @@ class DataPreparationTest {
 
   private Map<Split, List<TokenizedBatch>> prepare(String yaml) throws Exception {
     JobSpec spec = JobSpecs.validate(JobSpecs.parse(yaml)).spec();
-    return preparation(100_000).prepare("j", spec, TOKENIZER).batches();
+    return preparation(100_000).prepare("j", spec, BASE).batches();
   }
 
   private static List<Integer> rowIds(List<TokenizedBatch> batches) {

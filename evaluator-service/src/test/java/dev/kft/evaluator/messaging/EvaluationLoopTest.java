@@ -101,7 +101,9 @@ class EvaluationLoopTest {
               40,
               Map.of(),
               splits,
-              spec);
+              spec,
+              Map.of("source", "tiny"),
+              null);
     }
 
     private SplitReport split(Split split, int[] counts) {

@@ -60,6 +60,21 @@ public final class ModelCard {
     row(md, "dataset sha256 (normalised)", prepared.datasetSha256());
     row(md, "source files sha256", prepared.sourceSha256());
     row(md, "tokenizer sha256", prepared.tokenizerSha256());
+    if (prepared.modelOrigin() != null) {
+      prepared.modelOrigin().forEach((key, value) -> row(md, "base model " + key, value));
+    }
+    if (prepared.vocabulary() != null) {
+      DatasetPrepared.Vocabulary v = prepared.vocabulary();
+      row(
+          md,
+          "vocabulary",
+          String.format(
+              Locale.ROOT,
+              "pruned to the %d of %d tokens the data uses (%d embedding parameters saved)",
+              v.keptTokens(),
+              v.sourceTokens(),
+              v.parametersSaved()));
+    }
     prepared
         .splits()
         .forEach(

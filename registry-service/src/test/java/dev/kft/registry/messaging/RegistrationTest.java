@@ -112,7 +112,9 @@ class RegistrationTest {
               30,
               Map.of(),
               Map.of("train", split, "validation", split, "test", split),
-              checked.spec());
+              checked.spec(),
+              Map.of("source", "tiny"),
+              null);
       checkpoint = ARTIFACTS.resolve(id).resolve("checkpoint-20").toAbsolutePath();
       TinyCheckpoint.write(checkpoint, MODEL, prepared, 7, null);
       candidate =

@@ -74,6 +74,11 @@ public final class CheckpointStore {
     this.root = root;
   }
 
+  /** Where a job with a pruned vocabulary keeps that vocabulary's tokenizer files. */
+  public Path vocabulary(String jobId) {
+    return root.resolve(jobId).resolve("vocabulary");
+  }
+
   public Path directory(String jobId, long step) {
     return root.resolve(jobId).resolve(PREFIX + step);
   }

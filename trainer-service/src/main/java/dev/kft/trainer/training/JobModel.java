@@ -2,8 +2,10 @@ package dev.kft.trainer.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.TensorData;
+import dev.kft.checkpoint.VocabularyPruning;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.ParameterCount;
 import dev.kft.job.JobSpec;
@@ -51,6 +53,9 @@ public record JobModel(
       throws IOException {
     JobSpec spec = prepared.spec();
     ModelSpec m = spec.model();
+    // A resumed checkpoint already has the pruned vocabulary and its tokenizer.
+    Optional<DatasetPrepared.Vocabulary> pruned =
+        Optional.ofNullable(prepared.vocabulary()).filter(v -> latest.isEmpty());
     ModelLoader.Loaded loaded =
         loader.load(
             new ModelLoader.Request(
@@ -58,8 +63,16 @@ public record JobModel(
                 latest.isPresent() || m.init() == ModelInit.PRETRAINED,
                 m.configOverrides(),
                 prepared.labelNames(),
-                spec.training().seed()),
+                spec.training().seed(),
+                pruned.map(DatasetPrepared.Vocabulary::keptIds).orElse(null)),
             manager);
+    Path tokenizerDir = loaded.directory();
+    if (pruned.isPresent()) {
+      Path source = loader.tokenizer(m.source(), m.tokenizer());
+      tokenizerDir = store.vocabulary(prepared.jobId());
+      VocabularyPruning.tokenizer(source, pruned.get().keptIds())
+          .write(source.getParent(), tokenizerDir);
+    }
     BertClassifier model = loaded.model();
     Optional<PeftCheckpoint.Manifest> manifest = loaded.peft();
     Optional<PeftMethod> method;
@@ -67,16 +80,16 @@ public record JobModel(
       method = Peft.of(manifest.get().method(), model.config(), null);
       manifest = Optional.of(absolute(manifest.get(), latest.orElseThrow()));
     } else {
-      method = Peft.of(spec.method(), model.config(), loaded.tokenizer());
+      method = Peft.of(spec.method(), model.config(), tokenizerDir.resolve(ModelSource.TOKENIZER));
       if (method.isPresent()) {
-        manifest = Optional.of(start(store, loaded, method.get(), prepared));
+        manifest = Optional.of(start(store, loaded.model(), tokenizerDir, method.get(), prepared));
       }
     }
     model.requireGradients(name -> method.map(p -> p.trains(name)).orElse(true));
     long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
     ParameterCount count =
         method.map(p -> p.count(model.config())).orElse(new ParameterCount(all, all));
-    return new JobModel(model, loaded.directory(), manifest, count, model.trainableParameters());
+    return new JobModel(model, tokenizerDir, manifest, count, model.trainableParameters());
   }
 
   /**
@@ -91,14 +104,17 @@ public record JobModel(
 
   /** Keeps the base, then adds the method's freshly initialised tensors to the model. */
   private static PeftCheckpoint.Manifest start(
-      CheckpointStore store, ModelLoader.Loaded loaded, PeftMethod method, DatasetPrepared prepared)
+      CheckpointStore store,
+      BertClassifier model,
+      Path tokenizerDir,
+      PeftMethod method,
+      DatasetPrepared prepared)
       throws IOException {
     JobSpec spec = prepared.spec();
     if (method instanceof PromptTuning prompt) {
       prompt.requireFits(spec.model().maxLength());
     }
-    BertClassifier model = loaded.model();
-    PeftCheckpoint.Base base = store.saveBase(model, loaded.directory(), spec.model().source());
+    PeftCheckpoint.Base base = store.saveBase(model, tokenizerDir, spec.model().source());
     Map<String, NDArray> parameters = model.parameters();
     model.extend(
         method.init(
