@@ -186,26 +186,10 @@ public final class DataPreparation {
       Digests digests)
       throws IOException {
     int maxLength = spec.model().maxLength();
-    Map<Split, List<Example>> ordered = new EnumMap<>(Split.class);
-    Map<Split, List<Encoded>> encoded = new EnumMap<>(Split.class);
-    int padId;
-    try (Encoder encoder = new Encoder(base.tokenizerJson(), maxLength)) {
-      padId = encoder.padId();
-      for (Map.Entry<Split, List<Example>> s : splits.entrySet()) {
-        if (s.getValue().isEmpty()) {
-          continue;
-        }
-        List<Example> examples = s.getValue();
-        List<Encoded> split = encoder.encode(examples);
-        if (spec.training().groupByLength()) {
-          List<Integer> order = LengthGrouping.order(split, batchSize(spec, s.getKey()));
-          examples = LengthGrouping.arrange(examples, order);
-          split = LengthGrouping.arrange(split, order);
-        }
-        ordered.put(s.getKey(), examples);
-        encoded.put(s.getKey(), split);
-      }
-    }
+    Tokenized tokenized = tokenize(spec, base, splits);
+    Map<Split, List<Example>> ordered = tokenized.examples();
+    Map<Split, List<Encoded>> encoded = tokenized.encoded();
+    int padId = tokenized.padId();
     String tokenizerSha256 = Sha256.file(base.tokenizerJson());
     Vocabulary vocabulary = null;
     if (spec.model().pruneVocabulary()) {
@@ -243,6 +227,33 @@ public final class DataPreparation {
         tokenizerSha256,
         base.origin(),
         vocabulary);
+  }
+
+  /** The splits' examples, in batch order, and their encodings. */
+  private record Tokenized(
+      Map<Split, List<Example>> examples, Map<Split, List<Encoded>> encoded, int padId) {}
+
+  private static Tokenized tokenize(JobSpec spec, BaseModel base, Map<Split, List<Example>> splits)
+      throws IOException {
+    Map<Split, List<Example>> ordered = new EnumMap<>(Split.class);
+    Map<Split, List<Encoded>> encoded = new EnumMap<>(Split.class);
+    try (Encoder encoder = new Encoder(base.tokenizerJson(), spec.model().maxLength())) {
+      for (Map.Entry<Split, List<Example>> s : splits.entrySet()) {
+        if (s.getValue().isEmpty()) {
+          continue;
+        }
+        List<Example> examples = s.getValue();
+        List<Encoded> split = encoder.encode(examples);
+        if (spec.training().groupByLength()) {
+          List<Integer> order = LengthGrouping.order(split, batchSize(spec, s.getKey()));
+          examples = LengthGrouping.arrange(examples, order);
+          split = LengthGrouping.arrange(split, order);
+        }
+        ordered.put(s.getKey(), examples);
+        encoded.put(s.getKey(), split);
+      }
+      return new Tokenized(ordered, encoded, encoder.padId());
+    }
   }
 
   private static int batchSize(JobSpec spec, Split split) {
