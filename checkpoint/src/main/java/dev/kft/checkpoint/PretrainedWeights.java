@@ -3,8 +3,10 @@ package dev.kft.checkpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +28,26 @@ public final class PretrainedWeights {
    */
   public record Fitted(
       Map<String, TensorData> tensors, List<String> initialized, List<String> unused) {}
+
+  /**
+   * Tensor names summed up for a report: each encoder layer as {@code bert.encoder.layer.N.*}, each
+   * pretraining head as {@code cls.predictions.*} or {@code cls.seq_relationship.*}, other names as
+   * they are, in order of first mention.
+   */
+  public static List<String> grouped(List<String> names) {
+    Set<String> groups = new LinkedHashSet<>();
+    for (String name : names) {
+      Matcher layer = LAYER.matcher(name);
+      if (layer.lookingAt()) {
+        groups.add(layer.group() + "*");
+      } else if (name.startsWith("cls.") && name.indexOf('.', 4) > 0) {
+        groups.add(name.substring(0, name.indexOf('.', 4)) + ".*");
+      } else {
+        groups.add(name);
+      }
+    }
+    return List.copyOf(groups);
+  }
 
   private PretrainedWeights() {}
 

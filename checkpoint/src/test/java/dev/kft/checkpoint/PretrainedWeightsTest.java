@@ -98,6 +98,15 @@ class PretrainedWeightsTest {
         checkpoint.keySet().stream().filter(n -> n.startsWith("bert.encoder.layer.2.")).toList();
     assertEquals(16, layerTwo.size());
     assertEquals(layerTwo, fitted.unused());
+    assertEquals(
+        List.of("bert.encoder.layer.2.*", "cls.predictions.*", "bert.embeddings.position_ids"),
+        PretrainedWeights.grouped(
+            List.of(
+                "bert.encoder.layer.2.attention.self.query.weight",
+                "cls.predictions.bias",
+                "bert.encoder.layer.2.output.dense.bias",
+                "cls.predictions.transform.dense.weight",
+                "bert.embeddings.position_ids")));
 
     IllegalArgumentException more =
         assertThrows(

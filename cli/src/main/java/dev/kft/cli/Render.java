@@ -45,12 +45,15 @@ final class Render {
   static String started(TrainingStarted s) {
     return String.format(
         Locale.ROOT,
-        "training (%s) on %s: %d steps%s; %s",
+        "training (%s) on %s: %d steps%s; %s%s",
         s.method(),
         s.device(),
         s.totalSteps(),
         s.resumedFromStep() > 0 ? ", resumed from step " + s.resumedFromStep() : "",
-        s.trainableParameters());
+        s.trainableParameters(),
+        s.unusedWeights() == null || s.unusedWeights().isEmpty()
+            ? ""
+            : "; left out of the checkpoint: " + String.join(", ", s.unusedWeights()));
   }
 
   /**

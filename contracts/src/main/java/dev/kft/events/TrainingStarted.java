@@ -1,6 +1,7 @@
 package dev.kft.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -12,6 +13,9 @@ import java.util.UUID;
  * @param totalSteps optimizer steps the job will run unless stopped early
  * @param resumedFromStep the checkpoint step training resumed from, 0 on a fresh start
  * @param device where the work runs (for example {@code cpu()} or {@code gpu(0)})
+ * @param unusedWeights the pretrained checkpoint's tensors the model leaves out, grouped ({@code
+ *     bert.encoder.layer.6.*} for a dropped layer, {@code cls.predictions.*} for a masked-LM head);
+ *     empty when nothing is left out, on a resume, or from random weights
  */
 public record TrainingStarted(
     UUID eventId,
@@ -21,5 +25,6 @@ public record TrainingStarted(
     ParameterCount trainableParameters,
     long totalSteps,
     long resumedFromStep,
-    String device)
+    String device,
+    List<String> unusedWeights)
     implements JobEvent {}

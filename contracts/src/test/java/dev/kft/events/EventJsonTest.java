@@ -74,7 +74,15 @@ class EventJsonTest {
             Map.of("source", "maven:g:a:1", "jar_sha256", "0f0f"),
             DatasetPrepared.Vocabulary.of(21128, new int[] {0, 1, 2, 3, 100, 7000, 7001}, 768)),
         new TrainingStarted(
-            id, JOB, AT, "lora", new ParameterCount(296_450, 102_564_098), 1125, 0, "cpu()"),
+            id,
+            JOB,
+            AT,
+            "lora",
+            new ParameterCount(296_450, 102_564_098),
+            1125,
+            0,
+            "cpu()",
+            List.of("bert.encoder.layer.6.*", "cls.predictions.*")),
         new TrainingProgress(id, JOB, AT, 50, 1125, 0.13, 0.61, 4.9e-5, 1.7, 120.5, 11_000.0),
         new TrainingFinished(
             id,

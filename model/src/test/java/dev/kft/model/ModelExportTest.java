@@ -115,18 +115,26 @@ class ModelExportTest {
                     "attention_mask", List.of(List.of(1, 1, 1, 1, 1, 1), List.of(1, 1, 1, 1, 0, 0)),
                     "token_type_ids",
                         List.of(List.of(0, 0, 0, 0, 0, 0), List.of(0, 0, 0, 0, 0, 0)))));
+    assertReferenceLogits(before, dir, export);
+  }
+
+  /**
+   * Asserts that PyTorch's reference, reading the model directory {@code model} and {@code
+   * inputs.json} in {@code work}, gives {@code expected} (≤ 1e-4).
+   */
+  static void assertReferenceLogits(float[][] expected, Path work, Path model) throws Exception {
     JsonNode reference =
         Json.mapper()
             .readTree(
                 PythonReference.run(
                     "bert_reference.py",
-                    dir,
-                    export.resolve("config.json").toString(),
-                    export.resolve("model.safetensors").toString(),
+                    work,
+                    model.resolve("config.json").toString(),
+                    model.resolve("model.safetensors").toString(),
                     "inputs.json"));
-    for (int r = 0; r < before.length; r++) {
-      for (int c = 0; c < 2; c++) {
-        assertEquals(before[r][c], reference.at("/logits/" + r + "/" + c).asDouble(), 1e-4);
+    for (int r = 0; r < expected.length; r++) {
+      for (int c = 0; c < expected[r].length; c++) {
+        assertEquals(expected[r][c], reference.at("/logits/" + r + "/" + c).asDouble(), 1e-4);
       }
     }
   }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertInit;
@@ -18,7 +17,6 @@ import dev.kft.io.ConfinedPaths;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.Inference;
-import dev.kft.testing.PythonReference;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,20 +83,7 @@ class VocabularyPruningTest {
     assertEquals(KEPT.length, Files.readAllLines(pruned.resolve("vocab.txt")).size());
     Files.writeString(
         dir.resolve("inputs.json"), Json.mapper().writeValueAsString(inputs(renumbered)));
-    JsonNode reference =
-        Json.mapper()
-            .readTree(
-                PythonReference.run(
-                    "bert_reference.py",
-                    dir,
-                    pruned.resolve("config.json").toString(),
-                    pruned.resolve("model.safetensors").toString(),
-                    "inputs.json"));
-    for (int r = 0; r < whole.length; r++) {
-      for (int c = 0; c < 2; c++) {
-        assertEquals(whole[r][c], reference.at("/logits/" + r + "/" + c).asDouble(), 1e-4);
-      }
-    }
+    ModelExportTest.assertReferenceLogits(whole, dir, pruned);
   }
 
   @Test

@@ -60,7 +60,15 @@ class JobTrackingTest {
     kafka.publish(
         Topics.JOB_EVENTS,
         new TrainingStarted(
-            Event.newId(), id, Instant.now(), "full", new ParameterCount(1, 1), 20, 0, "cpu()"));
+            Event.newId(),
+            id,
+            Instant.now(),
+            "full",
+            new ParameterCount(1, 1),
+            20,
+            0,
+            "cpu()",
+            List.of()));
     for (int step = 10; step <= 20; step += 10) {
       kafka.publish(
           Topics.JOB_EVENTS,

@@ -15,6 +15,7 @@ import dev.kft.trainer.training.JobReporter;
 import dev.kft.trainer.training.TrainingRun;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +46,11 @@ final class KafkaReporter implements JobReporter {
 
   @Override
   public void started(
-      ParameterCount parameters, long totalSteps, long resumedFromStep, String device) {
+      ParameterCount parameters,
+      long totalSteps,
+      long resumedFromStep,
+      String device,
+      List<String> unusedWeights) {
     reportedSteps = resumedFromStep;
     this.parameters = parameters;
     LOG.infof(
@@ -61,7 +66,8 @@ final class KafkaReporter implements JobReporter {
             parameters,
             totalSteps,
             resumedFromStep,
-            device));
+            device,
+            unusedWeights));
   }
 
   @Override

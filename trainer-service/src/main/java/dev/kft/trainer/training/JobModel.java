@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PeftCheckpoint;
+import dev.kft.checkpoint.PretrainedWeights;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.checkpoint.VocabularyPruning;
 import dev.kft.events.DatasetPrepared;
@@ -18,6 +19,7 @@ import dev.kft.peft.PeftMethod;
 import dev.kft.peft.PromptTuning;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,13 +32,15 @@ import java.util.Optional;
  * @param peft what the job's checkpoints record about the method and base; empty for full
  *     fine-tuning
  * @param trainable the trained parameters, by name
+ * @param unusedWeights the checkpoint's tensors the model leaves out, grouped
  */
 public record JobModel(
     BertClassifier model,
     Path tokenizerDir,
     Optional<PeftCheckpoint.Manifest> peft,
     ParameterCount parameters,
-    Map<String, NDArray> trainable) {
+    Map<String, NDArray> trainable,
+    List<String> unusedWeights) {
 
   /**
    * Builds the job's model in {@code manager}.
@@ -89,7 +93,13 @@ public record JobModel(
     long all = model.parameters().values().stream().mapToLong(NDArray::size).sum();
     ParameterCount count =
         method.map(p -> p.count(model.config())).orElse(new ParameterCount(all, all));
-    return new JobModel(model, tokenizerDir, manifest, count, model.trainableParameters());
+    return new JobModel(
+        model,
+        tokenizerDir,
+        manifest,
+        count,
+        model.trainableParameters(),
+        latest.isPresent() ? List.of() : PretrainedWeights.grouped(loaded.unused()));
   }
 
   /**

@@ -2,11 +2,22 @@ package dev.kft.trainer.training;
 
 import dev.kft.events.ParameterCount;
 import dev.kft.events.TrainingFinished;
+import java.util.List;
 
 /** Where a training job's facts go; the messaging layer publishes them as events. */
 public interface JobReporter {
 
-  void started(ParameterCount parameters, long totalSteps, long resumedFromStep, String device);
+  /**
+   * Training began.
+   *
+   * @param unusedWeights checkpoint tensors the model leaves out, grouped
+   */
+  void started(
+      ParameterCount parameters,
+      long totalSteps,
+      long resumedFromStep,
+      String device,
+      List<String> unusedWeights);
 
   void progress(TrainingRun.Progress progress);
 

@@ -89,7 +89,8 @@ public final class TrainingJob {
       }
       List<TokenizedBatch> train = batches.apply(prepared);
       TrainingPlan plan = TrainingPlan.of(t, train.size());
-      reporter.started(job.parameters(), plan.totalSteps(), done, on.toString());
+      reporter.started(
+          job.parameters(), plan.totalSteps(), done, on.toString(), job.unusedWeights());
       TrainingStep step =
           new TrainingStep(
               model,

@@ -55,14 +55,21 @@ class PeftTrainingTest {
   /** What the job reported. */
   private static final class Reports implements JobReporter {
     ParameterCount parameters;
+    List<String> unusedWeights;
     final List<TrainingRun.Progress> progress = new ArrayList<>();
     final List<CheckpointStore.Saved> checkpoints = new ArrayList<>();
     TrainingFinished.Reason finished;
     String failure;
 
     @Override
-    public void started(ParameterCount p, long totalSteps, long resumedFromStep, String device) {
+    public void started(
+        ParameterCount p,
+        long totalSteps,
+        long resumedFromStep,
+        String device,
+        List<String> unusedWeights) {
       parameters = p;
+      this.unusedWeights = unusedWeights;
     }
 
     @Override
@@ -240,6 +247,28 @@ class PeftTrainingTest {
       }
     }
     return reports;
+  }
+
+  @Test
+  void aPretrainedJobKeepingFewerLayersReportsTheOnesItLeavesOut() throws Exception {
+    BertConfig three = TrainingRunTest.config().withOverrides(Map.of("num_hidden_layers", 3));
+    try (NDManager manager = NDManager.newBaseManager();
+        BertClassifier model = BertClassifier.create(three, BertInit.random(three, 9), manager)) {
+      ModelExport.write(model.config(), model.toTensors(), TOKENIZER_DIR, dir.resolve("models/3"));
+    }
+    JobSpec spec =
+        JobSpecs.validate(
+                JobSpecs.parse(
+                    """
+                    model: {source: models/3, max_length: 8, config_overrides: {num_hidden_layers: 1}}
+                    dataset: {uri: d.csv}
+                    registry: {model_name: r}
+                    training: {max_steps: 2, logging_steps: 1, seed: 5}
+                    """))
+            .spec();
+    Reports reports = run(TinyDatasets.trainOnly("fewer", spec, 8, 0, 12), 7, 2);
+    assertEquals(
+        List.of("bert.encoder.layer.1.*", "bert.encoder.layer.2.*"), reports.unusedWeights);
   }
 
   @Test
