@@ -40,9 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Pretrained weights pay: the first four layers of Google's multilingual BERT (resolved from Maven
  * and converted as a job's {@code maven:} source is, vocabulary pruned to the sample), fine-tuned
  * for three epochs on 640 ChnSentiCorp reviews, classify 400 held-out reviews clearly better than
- * the same geometry trained from random weights, which gets the better of two learning rates. (With
- * two layers the random model came within 0.01: they carry little more than the characters'
- * embeddings.)
+ * the same geometry trained from random weights, which gets the better of two learning rates. When
+ * written: pretrained 0.860, random 0.735 (the majority class) at both rates. With two layers the
+ * random model came within 0.01: they carry little more than the characters' embeddings.
  */
 @Tag("e2e")
 class PretrainedTransferTest {
