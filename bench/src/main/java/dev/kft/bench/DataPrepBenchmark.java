@@ -1,6 +1,7 @@
 package dev.kft.bench;
 
 import dev.kft.dataprep.domain.AugmentationInputs;
+import dev.kft.dataprep.domain.BaseModel;
 import dev.kft.dataprep.domain.DataPreparation;
 import dev.kft.dataprep.domain.DataSources;
 import dev.kft.dataprep.domain.DatasetReader;
@@ -64,8 +65,7 @@ public final class DataPrepBenchmark {
         String jobId = "bench-" + run;
         long start = System.nanoTime();
         DataPreparation.Prepared prepared =
-            preparation.prepare(
-                jobId, spec, new DataPreparation.BaseModel(tokenizer, 21128, 768, Map.of()));
+            preparation.prepare(jobId, spec, new BaseModel(tokenizer, 21128, 768, Map.of()));
         long middle = System.nanoTime();
         publisher.inTransaction(
             tx -> PreparedEvents.publish(tx, jobId, spec, prepared), null, null);

@@ -13,7 +13,6 @@ import dev.kft.job.Padding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,17 +45,6 @@ public final class DataPreparation {
       String tokenizerSha256,
       Map<String, String> modelOrigin,
       Vocabulary vocabulary) {}
-
-  /**
-   * The base model as data-prep needs it.
-   *
-   * @param tokenizerJson the tokenizer to encode with
-   * @param vocabSize rows of the model's word embeddings
-   * @param hiddenSize their width (for the pruning report)
-   * @param origin where the model came from, carried into the report
-   */
-  public record BaseModel(
-      Path tokenizerJson, int vocabSize, int hiddenSize, Map<String, String> origin) {}
 
   /** Report figures of one split. */
   public record SplitSummary(

@@ -1,7 +1,6 @@
 package dev.kft.dataprep.domain;
 
 import dev.kft.checkpoint.VocabularyPruning;
-import dev.kft.dataprep.domain.DataPreparation.BaseModel;
 import dev.kft.dataprep.domain.Encoder.Encoded;
 import dev.kft.events.DatasetPrepared.Vocabulary;
 import java.io.IOException;

@@ -29,8 +29,7 @@ class DataPreparationTest {
 
   private static final Path TOKENIZER =
       Path.of("..", "models", "bert-base-chinese", "tokenizer.json");
-  private static final DataPreparation.BaseModel BASE =
-      new DataPreparation.BaseModel(TOKENIZER, 21128, 768, Map.of("source", "m"));
+  private static final BaseModel BASE = new BaseModel(TOKENIZER, 21128, 768, Map.of("source", "m"));
 
   @TempDir Path dir;
 

@@ -33,9 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class VocabularyPruningTest {
 
   private static final Path MODEL = Path.of("..", "models", "bert-base-chinese");
-  private static final DataPreparation.BaseModel BASE =
-      new DataPreparation.BaseModel(
-          MODEL.resolve("tokenizer.json"), 21128, 768, Map.of("source", "m"));
+  private static final BaseModel BASE =
+      new BaseModel(MODEL.resolve("tokenizer.json"), 21128, 768, Map.of("source", "m"));
   private static final List<String> TEXTS =
       List.of(
           "这家酒店的服务非常好，房间也很干净。",

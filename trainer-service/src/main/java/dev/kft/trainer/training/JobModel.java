@@ -70,13 +70,10 @@ public record JobModel(
                 spec.training().seed(),
                 pruned.map(DatasetPrepared.Vocabulary::keptIds).orElse(null)),
             manager);
-    Path tokenizerDir = loaded.directory();
-    if (pruned.isPresent()) {
-      Path source = loader.tokenizer(m.source(), m.tokenizer());
-      tokenizerDir = store.vocabulary(prepared.jobId());
-      VocabularyPruning.tokenizer(source, pruned.get().keptIds())
-          .write(source.getParent(), tokenizerDir);
-    }
+    Path tokenizerDir =
+        pruned.isPresent()
+            ? prunedTokenizer(loader, store, prepared, pruned.get())
+            : loaded.directory();
     BertClassifier model = loaded.model();
     Optional<PeftCheckpoint.Manifest> manifest = loaded.peft();
     Optional<PeftMethod> method;
@@ -100,6 +97,20 @@ public record JobModel(
         count,
         model.trainableParameters(),
         latest.isPresent() ? List.of() : PretrainedWeights.grouped(loaded.unused()));
+  }
+
+  /** Writes the pruned vocabulary's tokenizer files for the job and says where they are. */
+  private static Path prunedTokenizer(
+      ModelLoader loader,
+      CheckpointStore store,
+      DatasetPrepared prepared,
+      DatasetPrepared.Vocabulary vocabulary)
+      throws IOException {
+    ModelSpec m = prepared.spec().model();
+    Path source = loader.tokenizer(m.source(), m.tokenizer());
+    Path target = store.vocabulary(prepared.jobId());
+    VocabularyPruning.tokenizer(source, vocabulary.keptIds()).write(source.getParent(), target);
+    return target;
   }
 
   /**
