@@ -14,7 +14,6 @@ import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.VocabularyPruning;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpecs;
-import dev.kft.job.SchedulerType;
 import dev.kft.job.TrainingSpec;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
@@ -141,35 +140,7 @@ class PretrainedTransferTest {
                   manager)
               .model();
       model.requireGradients(name -> true);
-      var trained = model.trainableParameters();
-      TrainingPlan plan = TrainingPlan.of(spec, train.size());
-      try (AdamW optimizer = AdamW.forTraining(model.manager(), spec, trained.keySet())) {
-        TrainingStep step =
-            new TrainingStep(
-                model,
-                trained,
-                optimizer,
-                new LearningRateSchedule(
-                    SchedulerType.LINEAR,
-                    spec.learningRate(),
-                    plan.warmupSteps(),
-                    plan.totalSteps()),
-                1.0);
-        new TrainingRun(
-                plan,
-                step,
-                train,
-                3,
-                new TrainingRun.Listener() {
-                  @Override
-                  public void progress(TrainingRun.Progress p) {}
-
-                  @Override
-                  public void checkpoint(long s, double e, double l, boolean last) {}
-                },
-                () -> false)
-            .run(0);
-      }
+      TransferTest.fit(model, spec, train, 3);
       long right = 0;
       long rows = 0;
       Inference inference = new Inference(model, 64);

@@ -54,9 +54,18 @@ class TransferTest {
       BertClassifier model, Predicate<String> trainable, int token, double rate, int steps)
       throws Exception {
     model.requireGradients(trainable);
-    Map<String, NDArray> trained = model.trainableParameters();
     TrainingSpec spec = spec(rate, steps);
     List<TokenizedBatch> data = TrainingRunTest.data(token, 1, 11);
+    fit(model, spec, data, 5);
+  }
+
+  /**
+   * Runs {@code spec}'s training of {@code model}'s trainable parameters on {@code data} with a
+   * linear schedule and no reports; {@code seed} draws the dropout masks.
+   */
+  static void fit(BertClassifier model, TrainingSpec spec, List<TokenizedBatch> data, long seed)
+      throws Exception {
+    Map<String, NDArray> trained = model.trainableParameters();
     TrainingPlan plan = TrainingPlan.of(spec, data.size());
     try (AdamW optimizer = AdamW.forTraining(model.manager(), spec, trained.keySet())) {
       TrainingStep step =
@@ -65,13 +74,13 @@ class TransferTest {
               trained,
               optimizer,
               new LearningRateSchedule(
-                  SchedulerType.LINEAR, rate, plan.warmupSteps(), plan.totalSteps()),
+                  SchedulerType.LINEAR, spec.learningRate(), plan.warmupSteps(), plan.totalSteps()),
               1.0);
       new TrainingRun(
               plan,
               step,
               data,
-              5,
+              seed,
               new TrainingRun.Listener() {
                 @Override
                 public void progress(TrainingRun.Progress p) {}
