@@ -15,10 +15,14 @@ create() {
     --topic "$1" --partitions "$2" --config cleanup.policy=delete --config retention.ms="$3"
 }
 create kft.jobs 6 "$forever"
-create kft.jobs.dlq 1 "$days30"
 create kft.job-events 6 "$forever"
 create kft.batches 6 "$days30"
 create kft.checkpoints 6 "$forever"
 create kft.evaluations 6 "$forever"
+# dead letters: records a consumer could not use, with headers saying why (docs/reliability.md)
+create kft.jobs.dlq 1 "$days30"
+create kft.job-events.dlq 1 "$days30"
+create kft.checkpoints.dlq 1 "$days30"
+create kft.evaluations.dlq 1 "$days30"
 create kft.control 6 "$days7"
 create kft.models 3 "$forever"

@@ -65,7 +65,7 @@ public final class DataPrepBenchmark {
         String jobId = "bench-" + run;
         long start = System.nanoTime();
         DataPreparation.Prepared prepared =
-            preparation.prepare(jobId, spec, new BaseModel(tokenizer, 21128, 768, Map.of()));
+            preparation.prepare(jobId, spec, new BaseModel(tokenizer, 21128, 768, 512, Map.of()));
         long middle = System.nanoTime();
         publisher.inTransaction(
             tx -> PreparedEvents.publish(tx, jobId, spec, prepared), null, null);

@@ -36,7 +36,20 @@ public final class Kft implements Runnable {
 
   /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
-    return new CommandLine(new Kft()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Kft())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Kft::oneLine)
+        .execute(args);
+  }
+
+  /** What went wrong outside kft's control (a taken port, an unreachable stack) in one line. */
+  private static int oneLine(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof java.io.IOException || e instanceof IllegalStateException) {
+      command.getErr().println("kft " + command.getCommandName() + ": " + e.getMessage());
+      return 1;
+    }
+    throw e;
   }
 
   @Override

@@ -1,18 +1,15 @@
 package dev.kft.cli;
 
 import dev.kft.events.Topics;
+import dev.kft.io.FileTrees;
+import dev.kft.local.LocalPostgres;
 import dev.kft.local.Server;
 import java.io.IOException;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -42,26 +39,34 @@ final class LocalStack {
 
   private final Settings settings;
   private final Ports ports;
-  private final Path logs;
-  private final Path pids;
+  private final StackProcesses processes;
 
   LocalStack(Settings settings, Ports ports) {
     this.settings = settings;
     this.ports = ports;
-    this.logs = settings.home().resolve("logs");
-    this.pids = settings.home().resolve("pids");
+    this.processes = new StackProcesses(settings);
   }
 
-  /** Starts every part not running yet and waits until each is healthy. */
+  /**
+   * Starts every part not running (a crashed one is started again) and waits until each is healthy.
+   *
+   * @throws IOException naming the port and its process when a port of a part to start is taken
+   */
   void up() throws IOException, InterruptedException {
-    Files.createDirectories(logs);
-    Files.createDirectories(pids);
+    processes.createDirectories();
     String token = token();
     writeSettings(token);
+    stopOrphanedPostgres();
+    requirePortsFree();
     for (Part part : infrastructure()) {
       if (running(part.name()).isEmpty()) {
-        start(part);
-        awaitLine(part.name(), Server.READY, Duration.ofMinutes(3));
+        if (part.name().equals("postgres")) {
+          // as root the server runs as nobody, which must be able to enter its data's parent
+          Files.createDirectories(postgresData().getParent());
+          postgresData().getParent().toFile().setExecutable(true, false);
+        }
+        processes.start(part);
+        processes.awaitLine(part.name(), Server.READY, Duration.ofMinutes(3));
       }
       System.out.println("  " + part.name() + " up");
     }
@@ -69,32 +74,79 @@ final class LocalStack {
     List<Part> services = new Services(settings, ports).parts(token);
     for (Part part : services) {
       if (running(part.name()).isEmpty()) {
-        start(part);
+        processes.start(part);
       }
     }
     for (Part part : services) {
-      awaitHealthy(part, Duration.ofMinutes(4));
+      processes.awaitHealthy(part, Duration.ofMinutes(4));
       System.out.println("  " + part.name() + " up: " + part.healthUrl());
     }
   }
 
-  /** Stops every part, services first. */
-  void down() throws IOException, InterruptedException {
+  /**
+   * Stops every part, services first (and a PostgreSQL server its launcher left behind).
+   *
+   * @param purge also delete what the stack keeps on disk: {@code .kft/} (Kafka's log, checkpoints,
+   *     registered versions, logs), the PostgreSQL data and the unpacked PostgreSQL binaries
+   */
+  void down(boolean purge) throws IOException, InterruptedException {
     List<String> order =
         List.of("registry", "evaluator", "trainer", "data-prep", "postgres", "kafka");
     for (String name : order) {
       Optional<ProcessHandle> p = running(name);
       if (p.isPresent()) {
-        p.get().destroy();
-        try {
-          p.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException
-            | java.util.concurrent.TimeoutException e) {
-          p.get().destroyForcibly();
-        }
+        StackProcesses.stop(p.get());
         System.out.println("  " + name + " stopped");
       }
-      Files.deleteIfExists(pids.resolve(name + ".pid"));
+      processes.forget(name);
+    }
+    stopOrphanedPostgres();
+    if (purge) {
+      for (Path dir :
+          List.of(settings.home(), postgresData().getParent(), LocalPostgres.binaries())) {
+        FileTrees.delete(dir);
+        System.out.println("  removed " + dir);
+      }
+    }
+  }
+
+  /** Stops a PostgreSQL server whose launcher died (it keeps its port and data otherwise). */
+  private void stopOrphanedPostgres() throws IOException, InterruptedException {
+    if (running("postgres").isPresent()) {
+      return;
+    }
+    Optional<ProcessHandle> orphan = LocalPostgres.server(postgresData());
+    if (orphan.isPresent()) {
+      System.out.println(
+          "  postgres: its launcher is gone; stopping the server it left (pid "
+              + orphan.get().pid()
+              + ")");
+      LocalPostgres.stop(postgresData());
+      orphan.get().onExit().join();
+    }
+  }
+
+  /** Refuses to start when a port of a part not running yet is taken, naming who holds it. */
+  private void requirePortsFree() throws IOException {
+    List<Map.Entry<String, Integer>> wanted =
+        List.of(
+            Map.entry("kafka", ports.kafka()),
+            Map.entry("postgres", ports.postgres()),
+            Map.entry("data-prep", ports.dataPrep()),
+            Map.entry("trainer", ports.trainer()),
+            Map.entry("evaluator", ports.evaluator()),
+            Map.entry("registry", ports.registry()));
+    for (Map.Entry<String, Integer> e : wanted) {
+      if (running(e.getKey()).isEmpty() && !PortOwner.free(e.getValue())) {
+        throw new IOException(
+            "port "
+                + e.getValue()
+                + " ("
+                + e.getKey()
+                + ") is taken by "
+                + PortOwner.describe(e.getValue()).orElse("another process")
+                + "; stop it, or start the stack on other ports (kft up --help)");
+      }
     }
   }
 
@@ -116,12 +168,15 @@ final class LocalStack {
       Optional<ProcessHandle> p = running(part.name());
       String state = p.map(h -> "running (pid " + h.pid() + ")").orElse("stopped");
       if (p.isPresent() && part.healthUrl() != null) {
-        state += healthy(part.healthUrl()) ? ", ready" : ", not ready";
+        state += StackProcesses.healthy(part.healthUrl()) ? ", ready" : ", not ready";
       }
       lines.add(String.format("%-10s %s", part.name(), state));
     }
     return lines;
   }
+
+  /** Partitions of each topic: several, as in production, so that replicas share the work. */
+  static final int PARTITIONS = 3;
 
   /** Creates every kft topic up front, so that readers never wait for a producer to make one. */
   private void createTopics() throws IOException, InterruptedException {
@@ -133,7 +188,7 @@ final class LocalStack {
       List<NewTopic> missing =
           Topics.ALL.stream()
               .filter(t -> !existing.contains(t))
-              .map(t -> new NewTopic(t, 1, (short) 1))
+              .map(t -> new NewTopic(t, t.endsWith(".dlq") ? 1 : PARTITIONS, (short) 1))
               .toList();
       admin.createTopics(missing).all().get();
     } catch (ExecutionException e) {
@@ -182,76 +237,8 @@ final class LocalStack {
     return Path.of("/var/tmp", "kft-postgres-" + id, "data");
   }
 
-  private void start(Part part) throws IOException {
-    Path log = logs.resolve(part.name() + ".log");
-    if (part.name().equals("postgres")) {
-      Files.createDirectories(postgresData().getParent());
-      postgresData().getParent().toFile().setExecutable(true, false);
-    }
-    ProcessBuilder builder =
-        new ProcessBuilder(part.command())
-            .directory(settings.root().toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    // DJL must never reach the network, nor report usage
-    builder.environment().put("OPT_OUT_TRACKING", "true");
-    builder.environment().put("DJL_OFFLINE", "true");
-    builder.environment().put("DJL_CACHE_DIR", settings.home().resolve("djl-cache").toString());
-    Process p = builder.start();
-    Files.writeString(pids.resolve(part.name() + ".pid"), Long.toString(p.pid()));
-  }
-
   Optional<ProcessHandle> running(String name) throws IOException {
-    Path file = pids.resolve(name + ".pid");
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
-    }
-    long pid = Long.parseLong(Files.readString(file).trim());
-    return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-  }
-
-  private void awaitLine(String name, String marker, Duration timeout)
-      throws IOException, InterruptedException {
-    Path log = logs.resolve(name + ".log");
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.isRegularFile(log) && Files.readString(log).contains(marker)) {
-        return;
-      }
-      if (running(name).isEmpty()) {
-        throw new IOException(name + " exited while starting; see " + log);
-      }
-      Thread.sleep(250);
-    }
-    throw new IOException(name + " did not start within " + timeout + "; see " + log);
-  }
-
-  private void awaitHealthy(Part part, Duration timeout) throws IOException, InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (healthy(part.healthUrl())) {
-        return;
-      }
-      if (running(part.name()).isEmpty()) {
-        throw new IOException(
-            part.name() + " exited while starting; see " + logs.resolve(part.name() + ".log"));
-      }
-      Thread.sleep(500);
-    }
-    throw new IOException(part.name() + " was not ready within " + timeout);
-  }
-
-  static boolean healthy(String url) throws InterruptedException {
-    try {
-      HttpResponse<Void> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                  HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    }
+    return processes.running(name);
   }
 
   /** The registry's write token, made once per checkout and kept in {@code .kft/token}. */

@@ -54,11 +54,22 @@ final class StackCommands {
   }
 
   /** {@code kft down}. */
-  @Command(name = "down", description = "Stop the local stack.")
+  @Command(
+      name = "down",
+      description =
+          "Stop the local stack; its data (Kafka's log, the registry's database, checkpoints and"
+              + " versions) stays for the next kft up unless --purge.")
   static final class Down implements Callable<Integer> {
+    @Option(
+        names = "--purge",
+        description =
+            "also delete what the stack keeps on disk: .kft/, the PostgreSQL data and the"
+                + " unpacked PostgreSQL binaries")
+    boolean purge;
+
     @Override
     public Integer call() throws Exception {
-      new LocalStack(Settings.load(), LocalStack.Ports.DEFAULT).down();
+      new LocalStack(Settings.load(), LocalStack.Ports.DEFAULT).down(purge);
       return 0;
     }
   }

@@ -5,6 +5,7 @@ import dev.kft.events.Event;
 import dev.kft.events.EventSerializer;
 import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
+import dev.kft.job.JobIds;
 import dev.kft.job.JobSpecs;
 import dev.kft.job.Problem;
 import dev.kft.job.SpecSyntaxException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -67,6 +69,11 @@ final class SubmitCommand implements Callable<Integer> {
       return INVALID;
     }
     String id = jobId != null ? jobId : UUID.randomUUID().toString();
+    Optional<String> badId = JobIds.problem(id);
+    if (badId.isPresent()) {
+      System.err.println("--job-id " + JobIds.quoted(id) + " " + badId.get());
+      return INVALID;
+    }
     publish(settings.kafka(), new SubmitJob(Event.newId(), id, Instant.now(), tree, user()));
     System.out.println(id);
     return watch ? new JobWatch(settings, id, Duration.ofMinutes(timeoutMinutes)).follow() : 0;

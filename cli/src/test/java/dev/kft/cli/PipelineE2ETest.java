@@ -1,7 +1,10 @@
 package dev.kft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -25,6 +28,8 @@ import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.job.JobSpecs;
 import dev.kft.json.Json;
+import dev.kft.local.LocalPostgres;
+import dev.kft.testing.Eventually;
 import dev.kft.testing.KafkaTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -99,7 +104,7 @@ class PipelineE2ETest {
       scraper.close();
     }
     if (stack != null) {
-      stack.down();
+      stack.down(false);
       FileTrees.delete(stack.postgresData().getParent());
     }
     FileTrees.delete(home);
@@ -380,6 +385,40 @@ class PipelineE2ETest {
             + ": max |delta w| vs uninterrupted = "
             + maxDelta);
     assertTrue(maxDelta <= 1e-5, "max |delta w| " + maxDelta);
+  }
+
+  /**
+   * The stack keeps track of its own processes: PostgreSQL whose launcher was killed is stopped and
+   * started again by the next {@code kft up} (and the registry rides the outage out), and a second
+   * stack on the same ports says in one line which port is taken by which process.
+   */
+  @Test
+  void theStackRecoversItsPostgresAndReportsATakenPort() throws Exception {
+    ProcessHandle launcher = stack.running("postgres").orElseThrow();
+    ProcessHandle server = LocalPostgres.server(stack.postgresData()).orElseThrow();
+    stack.kill("postgres");
+    assertTrue(server.isAlive(), "the server outlives its launcher, as after a crash");
+    stack.up();
+    assertFalse(server.isAlive(), "the orphaned server was stopped");
+    ProcessHandle restarted = LocalPostgres.server(stack.postgresData()).orElseThrow();
+    assertNotEquals(server.pid(), restarted.pid());
+    assertNotEquals(launcher.pid(), stack.running("postgres").orElseThrow().pid());
+    Eventually.await(
+        WAIT, () -> assertEquals(0, kft("models").exit(), "the registry reads its database again"));
+
+    Path other = Files.createTempDirectory("kft-e2e-other-");
+    System.setProperty("kft.home", other.toString());
+    try {
+      IOException taken =
+          assertThrows(IOException.class, () -> new LocalStack(Settings.load(), ports).up());
+      assertTrue(
+          taken.getMessage().startsWith("port " + ports.kafka() + " (kafka) is taken by pid "),
+          taken.getMessage());
+      assertFalse(taken.getMessage().contains("\n"), taken.getMessage());
+    } finally {
+      System.setProperty("kft.home", home.toString());
+      FileTrees.delete(other);
+    }
   }
 
   private CheckpointSaved lastCheckpoint(String jobId) {

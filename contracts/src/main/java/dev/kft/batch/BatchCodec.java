@@ -49,7 +49,22 @@ public final class BatchCodec {
   private static final int FLAG_TOKEN_TYPES = 2;
   private static final int KNOWN_FLAGS = FLAG_U16_IDS | FLAG_TOKEN_TYPES;
 
+  /**
+   * The most bytes one encoded batch may take: it travels as one Kafka record, and producers and
+   * brokers refuse records over 1 MiB unless reconfigured.
+   */
+  public static final long MAX_ENCODED_BYTES = 1_000_000;
+
   private BatchCodec() {}
+
+  /**
+   * The most bytes a batch of {@code rows} sequences of {@code sequenceLength} tokens can take: ids
+   * of 4 bytes, token type ids present, a job id of the longest length allowed (128 bytes).
+   */
+  public static long maxEncodedSize(long rows, long sequenceLength) {
+    long cells = rows * sequenceLength;
+    return HEADER_BYTES + 128 + cells * 4 + 2 * ((cells + 7) / 8) + 8 * rows + 4;
+  }
 
   /** Encodes a batch; the result is what {@link #decode(byte[])} reads back to an equal batch. */
   public static byte[] encode(TokenizedBatch batch) {

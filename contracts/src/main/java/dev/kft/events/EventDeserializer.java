@@ -1,5 +1,6 @@
 package dev.kft.events;
 
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import dev.kft.json.Json;
 import java.io.IOException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -10,6 +11,14 @@ import org.apache.kafka.common.serialization.Deserializer;
  * A payload that is not such an event raises {@link SerializationException} with the cause.
  */
 public class EventDeserializer implements Deserializer<Event> {
+
+  /**
+   * Whether {@code e} is about an event of a type this version does not know (written by a newer
+   * kft): such records are skipped, not treated as damaged.
+   */
+  public static boolean unknownType(SerializationException e) {
+    return e.getCause() instanceof InvalidTypeIdException;
+  }
 
   @Override
   public Event deserialize(String topic, byte[] data) {

@@ -35,9 +35,29 @@ public final class Topics {
   /** Header that carries why a record was sent to {@link #JOBS_DLQ}. */
   public static final String ERROR_HEADER = "kft-error";
 
-  /** Every topic, in the order of the flow. */
+  /** The topics whose consumers park records they cannot use in a dead-letter topic. */
+  public static final List<String> WITH_DEAD_LETTERS =
+      List.of(JOBS, JOB_EVENTS, CHECKPOINTS, EVALUATIONS);
+
+  /** Every topic, in the order of the flow, then the dead-letter topics. */
   public static final List<String> ALL =
-      List.of(JOBS, JOB_EVENTS, BATCHES, CHECKPOINTS, EVALUATIONS, CONTROL, MODELS, JOBS_DLQ);
+      List.of(
+          JOBS,
+          JOB_EVENTS,
+          BATCHES,
+          CHECKPOINTS,
+          EVALUATIONS,
+          CONTROL,
+          MODELS,
+          JOBS_DLQ,
+          deadLetters(JOB_EVENTS),
+          deadLetters(CHECKPOINTS),
+          deadLetters(EVALUATIONS));
 
   private Topics() {}
+
+  /** The dead-letter topic of {@code topic}: {@code <topic>.dlq}. */
+  public static String deadLetters(String topic) {
+    return topic + ".dlq";
+  }
 }

@@ -1,6 +1,7 @@
 package dev.kft.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.batch.BatchCodec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,12 +34,49 @@ final class JobSpecValidator {
     SpecNode root = new SpecNode(tree, "", problems);
     root.allowOnly(SpecKeys.of(JobSpec.class));
     root.string("name");
-    model(required(root, "model"));
+    Setting.Values model = model(required(root, "model"));
     DatasetRules.check(required(root, "dataset"));
     MethodRules.check(root.object("method"));
-    TrainingRules.check(root.object("training"));
+    Setting.Values training = TrainingRules.check(root.object("training"));
+    batchSizes(root.object("training"), model, training);
     registry(required(root, "registry"));
     return problems;
+  }
+
+  /**
+   * Refuses batches that could not travel as one Kafka record ({@link
+   * BatchCodec#MAX_ENCODED_BYTES}), naming the largest batch size that fits at this max_length.
+   */
+  private static void batchSizes(SpecNode training, Setting.Values model, Setting.Values values) {
+    Integer length = model == null ? null : model.get(ModelSpec.MAX_LENGTH);
+    long maxLength = length == null ? ModelSpec.MAX_LENGTH.byDefault() : length;
+    for (Setting<Integer> size :
+        List.of(
+            TrainingSpec.PER_DEVICE_TRAIN_BATCH_SIZE, TrainingSpec.PER_DEVICE_EVAL_BATCH_SIZE)) {
+      Integer rows = values == null ? null : values.get(size);
+      if (rows == null
+          || BatchCodec.maxEncodedSize(rows, maxLength) <= BatchCodec.MAX_ENCODED_BYTES) {
+        continue;
+      }
+      long fits = rows;
+      while (fits > 1
+          && BatchCodec.maxEncodedSize(fits, maxLength) > BatchCodec.MAX_ENCODED_BYTES) {
+        fits = fits * 9 / 10;
+      }
+      while (BatchCodec.maxEncodedSize(fits + 1, maxLength) <= BatchCodec.MAX_ENCODED_BYTES) {
+        fits++;
+      }
+      training.problem(
+          size.key(),
+          String.format(
+              "%d rows of model.max_length %d tokens can take %,d bytes, more than the %,d one"
+                  + " Kafka record carries; use at most %d",
+              rows,
+              maxLength,
+              BatchCodec.maxEncodedSize(rows, maxLength),
+              BatchCodec.MAX_ENCODED_BYTES,
+              fits));
+    }
   }
 
   private static SpecNode required(SpecNode parent, String key) {
@@ -48,9 +86,9 @@ final class JobSpecValidator {
     return parent.object(key);
   }
 
-  private static void model(SpecNode model) {
+  private static Setting.Values model(SpecNode model) {
     if (model == null) {
-      return;
+      return null;
     }
     model.allowOnly(SpecKeys.of(ModelSpec.class));
     String source = model.nonBlank("source");
@@ -75,6 +113,7 @@ final class JobSpecValidator {
     }
     model.nonBlank("tokenizer");
     configOverrides(model, init);
+    return values;
   }
 
   private static void configOverrides(SpecNode model, ModelInit init) {

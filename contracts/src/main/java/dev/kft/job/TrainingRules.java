@@ -5,9 +5,10 @@ final class TrainingRules {
 
   private TrainingRules() {}
 
-  static void check(SpecNode training) {
+  /** Checks the section; returns its settings' values, or null when there is no section. */
+  static Setting.Values check(SpecNode training) {
     if (training == null) {
-      return;
+      return null;
     }
     training.allowOnly(SpecKeys.of(TrainingSpec.class));
     Setting.Values values = Setting.readAll(training, TrainingSpec.SETTINGS);
@@ -40,6 +41,7 @@ final class TrainingRules {
               ? TrainingSpec.SAVE_STEPS.byDefault()
               : saveSteps);
     }
+    return values;
   }
 
   private static void earlyStopping(SpecNode training, IntervalStrategy eval) {

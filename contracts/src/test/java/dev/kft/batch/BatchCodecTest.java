@@ -85,6 +85,29 @@ class BatchCodecTest {
   }
 
   @Test
+  void theWorstCaseSizeIsWhatTheLargestBatchEncodesTo() {
+    int rows = 457;
+    int seq = 512;
+    int[] ids = new int[rows * seq];
+    Arrays.fill(ids, 119_546);
+    TokenizedBatch batch =
+        new TokenizedBatch(
+            "j".repeat(128),
+            Split.VALIDATION,
+            0,
+            rows,
+            seq,
+            ids,
+            new byte[ids.length],
+            new byte[ids.length],
+            new int[rows],
+            new int[rows]);
+    byte[] encoded = BatchCodec.encode(batch);
+    assertEquals(BatchCodec.maxEncodedSize(rows, seq), encoded.length);
+    assertTrue(encoded.length <= BatchCodec.MAX_ENCODED_BYTES, encoded.length + " bytes");
+  }
+
+  @Test
   void everySingleBitFlipIsDetected() {
     byte[] encoded = BatchCodec.encode(randomBatch(new Random(3), 21_128, true));
     for (int i = 0; i < encoded.length; i++) {

@@ -200,7 +200,7 @@ class EventJsonTest {
     assertInstanceOf(JobCommand.class, oneOfEach().get(0));
     assertInstanceOf(ControlCommand.class, oneOfEach().get(11));
     assertInstanceOf(ModelEvent.class, oneOfEach().get(14));
-    assertEquals(8, Topics.ALL.size());
+    assertEquals(11, Topics.ALL.size());
   }
 
   @Test

@@ -150,6 +150,19 @@ class JobSpecTest {
   }
 
   @Test
+  void aBatchThatCouldNotTravelAsOneKafkaRecordIsRefusedWithTheSizeThatFits() {
+    String yaml =
+        MINIMAL.replace("model: {", "model: {max_length: 512, ")
+            + "training: {per_device_train_batch_size: 32, per_device_eval_batch_size: 4096}\n";
+    assertEquals(
+        List.of(
+            "training.per_device_eval_batch_size: 4096 rows of model.max_length 512 tokens can take"
+                + " 8,945,818 bytes, more than the 1,000,000 one Kafka record carries; use at most"
+                + " 457"),
+        problems(yaml));
+  }
+
+  @Test
   void aSpecThatIsNotAMappingIsRejected() {
     assertEquals(
         List.of("a job spec must be a mapping of sections, got a list"), problems("[1, 2]"));

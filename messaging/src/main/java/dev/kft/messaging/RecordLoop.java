@@ -11,6 +11,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -21,7 +23,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,6 +39,14 @@ import org.jboss.logging.Logger;
  * its partitions paused so the consumer stays in its group. On a failure the loop starts over with
  * new clients; uncommitted records are read again. Why kft does not use SmallRye channels for this
  * work is in {@code docs/decisions/0001-long-work-outside-smallrye.md}.
+ *
+ * <p>Rebalances (cooperative, so only partitions that move are revoked) never lose or double work:
+ * partitions assigned while busy stay paused, and when the partition of the record in hand is
+ * revoked, {@link #handOver} asks the work to wrap up and the revocation waits for it, or cancels
+ * it (so the next owner never runs it at the same time), and the record is left uncommitted for the
+ * next owner ({@link Handover}). A record that is not a kft event is parked in {@code <topic>.dlq}
+ * ({@link DeadLetters}) and committed past, and so is one whose handling keeps failing past its
+ * retry budget ({@link Failures}).
  *
  * <p>A subclass that is a CDI bean needs no lifecycle code of its own: it inherits the observers
  * that start the loop with the application and stop it before the application ends, and {@link
@@ -55,6 +67,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private final ExecutorService worker;
   private volatile Instant lastPoll = Instant.now();
   private volatile KafkaConsumer<String, byte[]> current;
+  private final Handover handover;
   private Thread thread;
 
   /** {@code registry} gets each consumer's client metrics (lag, fetch rates). */
@@ -65,13 +78,31 @@ public abstract class RecordLoop<R extends AutoCloseable> {
     this.groupId = groupId;
     this.registry = registry;
     this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-worker"));
+    this.handover = new Handover(name, this);
   }
 
   /** Opens what {@link #handle} needs besides the consumer; closed when the consumer is. */
   protected abstract R open() throws Exception;
 
-  /** Subscribes the consumer to its topics. */
-  protected abstract void subscribe(KafkaConsumer<String, byte[]> consumer) throws Exception;
+  /** The topics the loop reads; asked each time it subscribes with new clients. */
+  protected abstract List<String> topics() throws Exception;
+
+  /**
+   * Asks the work in hand to wrap up because its partition was revoked, and says whether to wait
+   * for it (the trainer checkpoints and stops). By default the work is cancelled at once: its
+   * outcome would be dropped anyway, since only the loop publishes it.
+   *
+   * @return true to wait for the work to end, false to cancel it
+   */
+  protected boolean handOver() {
+    return false;
+  }
+
+  /**
+   * Partitions were taken away by a rebalance: state kept for their jobs may go stale while another
+   * instance works on them. By default nothing is kept.
+   */
+  protected void partitionsRevoked(Collection<TopicPartition> partitions) {}
 
   /** Handles one record; commits its offset, directly or in a transaction, once settled. */
   protected abstract void handle(
@@ -124,15 +155,26 @@ public abstract class RecordLoop<R extends AutoCloseable> {
     return bootstrapServers;
   }
 
-  /** The record's kft event, or null (logged) when it is not one. */
+  /**
+   * The record's kft event, or null for an event of a type this version does not know.
+   *
+   * @throws PoisonRecordException when it is not an event, which parks it in the dead-letter topic
+   */
   protected Event event(ConsumerRecord<String, byte[]> record) {
+    Event event;
     try {
-      return events.deserialize(record.topic(), record.value());
+      event = record.value() == null ? null : events.deserialize(record.topic(), record.value());
     } catch (SerializationException e) {
-      LOG.warnf(
-          "skipped a record that is not a kft event at %s@%d", record.topic(), record.offset());
-      return null;
+      if (EventDeserializer.unknownType(e)) {
+        LOG.debugf("%s: skipped an event of a type this version does not know", name);
+        return null;
+      }
+      throw new PoisonRecordException(e.getMessage());
     }
+    if (event == null) {
+      throw new PoisonRecordException("the record has no value");
+    }
+    return event;
   }
 
   /** {@code <prefix>-<host name>}: one transactional id per instance, the same after a restart. */
@@ -156,17 +198,24 @@ public abstract class RecordLoop<R extends AutoCloseable> {
       Instant deadline,
       BooleanSupplier abandon) {
     Future<T> future = worker.submit(work);
+    handover.busy(future);
     consumer.pause(consumer.assignment());
     try {
       while (!future.isDone()
+          && !handover.handedOver()
           && !abandon.getAsBoolean()
           && Instant.now().isBefore(deadline)
           && running.get()) {
-        consumer.poll(Duration.ofMillis(200));
+        Handover.keepForLater(consumer, consumer.poll(Duration.ofMillis(200)));
         lastPoll = Instant.now();
       }
     } finally {
+      handover.idle();
       consumer.resume(consumer.assignment());
+    }
+    if (handover.handedOver()) {
+      throw new HandedOverException(
+          handover.inHand() + " was revoked while its record was in hand");
     }
     return future;
   }
@@ -178,24 +227,55 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   }
 
   private void run() {
+    Failures failures = new Failures();
     while (running.get()) {
       try (KafkaConsumer<String, byte[]> consumer = newConsumer();
           KafkaClientMetrics metrics = bind(consumer);
+          DeadLetters dead = new DeadLetters(bootstrapServers, groupId);
           R resources = open()) {
         current = consumer;
-        subscribe(consumer);
+        handover.attach(consumer);
+        consumer.subscribe(topics(), handover);
         while (running.get()) {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-            handle(consumer, resources, record);
+            handleOne(consumer, resources, dead, failures, record);
           }
           lastPoll = Instant.now();
         }
       } catch (WakeupException e) {
         LOG.debugf("%s woken up to stop", name);
       } catch (Exception e) {
-        LOG.errorf(e, "%s failed; starting over with new clients", name);
-        pause(Duration.ofSeconds(2));
+        Duration pause = failures.pause();
+        LOG.errorf(e, "%s failed; starting over with new clients in %d s", name, pause.toSeconds());
+        pause(pause);
       }
+    }
+  }
+
+  /** Handles one record; parks it when it is poison or its retry budget is spent. */
+  private void handleOne(
+      KafkaConsumer<String, byte[]> consumer,
+      R resources,
+      DeadLetters dead,
+      Failures failures,
+      ConsumerRecord<String, byte[]> record)
+      throws Exception {
+    handover.inHand(new TopicPartition(record.topic(), record.partition()));
+    try {
+      handle(consumer, resources, record);
+      failures.clear();
+    } catch (HandedOverException e) {
+      LOG.infof("%s: %s; its new owner reads it again", name, e.getMessage());
+    } catch (PoisonRecordException e) {
+      dead.parkAndSkip(consumer, record, e.getMessage());
+    } catch (Exception e) {
+      if (!failures.add(record, Instant.now())) {
+        throw e;
+      }
+      dead.parkAndSkip(consumer, record, failures.describe(e));
+      failures.clear();
+    } finally {
+      handover.inHand(null);
     }
   }
 
@@ -213,7 +293,9 @@ public abstract class RecordLoop<R extends AutoCloseable> {
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
             "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            1),
+            1,
+            ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+            CooperativeStickyAssignor.class.getName()),
         new StringDeserializer(),
         new ByteArrayDeserializer());
   }

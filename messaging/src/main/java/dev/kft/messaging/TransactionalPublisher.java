@@ -44,9 +44,10 @@ public final class TransactionalPublisher implements AutoCloseable {
       send(topic, event.jobId(), serializer.serialize(topic, event));
     }
 
-    public void sendWithError(String topic, String key, byte[] value, String header, String error) {
+    /** Sends a record with one header, such as a dead letter's reason. */
+    public void sendWithHeader(String topic, String key, byte[] value, String header, String text) {
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-      record.headers().add(header, error.getBytes(StandardCharsets.UTF_8));
+      record.headers().add(header, text.getBytes(StandardCharsets.UTF_8));
       producer.send(record);
     }
 
@@ -102,7 +103,8 @@ public final class TransactionalPublisher implements AutoCloseable {
       producer.commitTransaction();
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       throw new FatalPublishException(e);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // checked failures of the work too: an open transaction would block the next one
       producer.abortTransaction();
       throw e;
     }
@@ -111,6 +113,8 @@ public final class TransactionalPublisher implements AutoCloseable {
   /**
    * Publishes {@code event} keyed by its job in a transaction of its own and returns once it is
    * committed.
+   *
+   * @throws KafkaUnavailableException when the broker did not answer in time
    */
   public void publish(String topic, Event event) {
     try {
@@ -118,7 +122,10 @@ public final class TransactionalPublisher implements AutoCloseable {
     } catch (FatalPublishException e) {
       throw e;
     } catch (Exception e) {
-      throw new IllegalStateException("publishing to " + topic + " failed", e);
+      if (KafkaUnavailableException.causes(e)) {
+        throw new KafkaUnavailableException("publishing to " + topic + " failed", e);
+      }
+      throw new IllegalStateException("publishing to " + topic + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kft.local.KafkaBroker;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,6 +102,25 @@ class TransactionalPublisherTest {
     }
     assertEquals(6, read(topic, "read_uncommitted").size(), "the broken records were written");
     assertEquals(List.of("job-whole"), read(topic, "read_committed"));
+  }
+
+  @Test
+  void aCheckedFailureAbortsTheTransactionAndThePublisherGoesOn() throws Exception {
+    String topic = "tx-test-" + UUID.randomUUID();
+    try (TransactionalPublisher publisher = new TransactionalPublisher(servers, "tx-c")) {
+      assertThrows(
+          IOException.class,
+          () ->
+              publisher.inTransaction(
+                  tx -> {
+                    tx.send(topic, "job-unwritable", new byte[] {0});
+                    throw new IOException("the artifact store is full");
+                  },
+                  null,
+                  null));
+      publisher.inTransaction(tx -> tx.send(topic, "job-next", new byte[] {1}), null, null);
+    }
+    assertEquals(List.of("job-next"), read(topic, "read_committed"));
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -14,8 +15,19 @@ import java.util.Map;
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
-  private LocalPostgres postgres;
+  private static volatile LocalPostgres postgres;
   private Path dir;
+
+  /**
+   * Stops the server, waits {@code down}, and starts it again on the same port and data: an outage
+   * of the database as its clients see it.
+   */
+  public static void restart(Duration down) throws IOException, InterruptedException {
+    LocalPostgres running = postgres;
+    running.close();
+    Thread.sleep(down.toMillis());
+    postgres = LocalPostgres.start(running.data(), running.port(), false);
+  }
 
   @Override
   public Map<String, String> start() {

@@ -68,6 +68,7 @@ public final class DataPreparation {
   }
 
   public Prepared prepare(String jobId, JobSpec spec, BaseModel base) throws IOException {
+    base.requireFits(spec.model().maxLength());
     DatasetSpec d = spec.dataset();
     RowCollector rows = new RowCollector(new Cleaner(d.cleaning()), maxRows);
     List<String> locations =

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.events.Event;
 import dev.kft.events.EventDeserializer;
 import dev.kft.events.SubmitJob;
+import dev.kft.job.JobIds;
 import dev.kft.job.JobSpec;
 import dev.kft.job.JobSpecs;
 import dev.kft.job.Problem;
 import dev.kft.job.ValidatedSpec;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decides what becomes of a record on {@code kft.jobs}: a valid job is accepted, an invalid spec is
@@ -42,7 +44,7 @@ public final class JobIntake {
    * @param payload the record value
    */
   public Outcome read(String key, byte[] payload) {
-    String keyJobId = key == null || key.isBlank() ? null : key;
+    String keyJobId = JobIds.problem(key).isEmpty() ? key : null;
     Event event;
     try {
       event = deserializer.deserialize("kft.jobs", payload);
@@ -56,8 +58,10 @@ public final class JobIntake {
       return new Unreadable(
           keyJobId, "expected a SubmitJob, got " + event.getClass().getSimpleName());
     }
-    if (submit.jobId() == null || submit.jobId().isBlank()) {
-      return new Unreadable(keyJobId, "SubmitJob.jobId is missing");
+    Optional<String> badId = JobIds.problem(submit.jobId());
+    if (badId.isPresent()) {
+      return new Unreadable(
+          keyJobId, "SubmitJob.jobId " + JobIds.quoted(submit.jobId()) + " " + badId.get());
     }
     JsonNode spec = submit.spec();
     if (spec == null || spec.isNull() || spec.isMissingNode()) {

@@ -10,12 +10,10 @@ import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -37,7 +35,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
   private final JobProcessor processor;
   private final DataPrepConfig config;
   private final SettledJobs settled = new SettledJobs();
-  private volatile boolean revoked;
 
   public JobLoop(
       JobProcessor processor,
@@ -56,9 +53,9 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
   }
 
   @Override
-  protected void subscribe(KafkaConsumer<String, byte[]> consumer) {
+  protected List<String> topics() {
     LOG.infof("%d jobs already settled", settled.load(bootstrapServers()));
-    consumer.subscribe(List.of(Topics.JOBS), new RevocationWatch());
+    return List.of(Topics.JOBS);
   }
 
   @Override
@@ -81,16 +78,15 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
       return;
     }
     publisher.inTransaction(processor.accept(accepted), null, null);
-    revoked = false;
     Future<Prepared> job =
         whilePolling(
             consumer,
             () -> processor.prepare(accepted),
             Instant.now().plus(config.maxPrepareTime()),
-            () -> revoked);
+            () -> false);
     if (!job.isDone()) {
       job.cancel(true);
-      if (revoked || !running()) {
+      if (!running()) {
         LOG.infof("job %s handed back unfinished; it will be read again", accepted.jobId());
         consumer.seek(partition, record.offset());
         return;
@@ -111,16 +107,5 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     }
     publisher.inTransaction(outcomeWork, offsets, consumer.groupMetadata());
     settled.add(accepted.jobId());
-  }
-
-  /** Notes when the partitions of the job in hand are taken away by a rebalance. */
-  private final class RevocationWatch implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      revoked = revoked || !partitions.isEmpty();
-    }
-
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
   }
 }

@@ -68,7 +68,7 @@ public class JobProcessor {
         "unreadable record %s-%d@%d: %s",
         record.topic(), record.partition(), record.offset(), u.error());
     return tx -> {
-      tx.sendWithError(
+      tx.sendWithHeader(
           Topics.JOBS_DLQ,
           record.key(),
           record.value() == null ? new byte[0] : record.value(),
@@ -113,6 +113,7 @@ public class JobProcessor {
               models.tokenizer(m.source(), m.tokenizer()),
               config.vocabSize(),
               config.hiddenSize(),
+              config.maxPositionEmbeddings(),
               ModelSource.origin(dir, m.source()));
       return preparation.prepare(a.jobId(), a.spec(), base);
     } finally {

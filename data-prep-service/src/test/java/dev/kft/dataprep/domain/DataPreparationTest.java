@@ -29,7 +29,8 @@ class DataPreparationTest {
 
   private static final Path TOKENIZER =
       Path.of("..", "models", "bert-base-chinese", "tokenizer.json");
-  private static final BaseModel BASE = new BaseModel(TOKENIZER, 21128, 768, Map.of("source", "m"));
+  private static final BaseModel BASE =
+      new BaseModel(TOKENIZER, 21128, 768, 512, Map.of("source", "m"));
 
   @TempDir Path dir;
 
@@ -182,5 +183,16 @@ class DataPreparationTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  @Test
+  void aMaxLengthBeyondTheModelsPositionsIsRefusedBeforeAnyRowIsRead() {
+    JobSpec spec = spec("{uri: nowhere.csv}", ", max_length: 1024");
+    DataProblem e =
+        assertThrows(DataProblem.class, () -> preparation(1000).prepare("j", spec, BASE));
+    assertEquals(
+        "model.max_length is 1024, but the model has position embeddings for 512 tokens"
+            + " (max_position_embeddings): use at most 512",
+        e.getMessage());
   }
 }

@@ -3,6 +3,7 @@ package dev.kft.dataprep.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kft.dataprep.domain.JobIntake.Accepted;
 import dev.kft.dataprep.domain.JobIntake.Rejected;
@@ -75,5 +76,20 @@ class JobIntakeTest {
                 Event.newId(), "j5", Instant.now(), TrainingFinished.Reason.CANCELLED, "x", "y"));
     Unreadable u = assertInstanceOf(Unreadable.class, intake.read("j5", stop));
     assertEquals("expected a SubmitJob, got StopTraining", u.error());
+  }
+
+  @Test
+  void aJobIdThatIsAPathOrTooLongIsUnreadableAndNoJobIsNamedAfterIt() {
+    String spec = "model: {source: m}\ndataset: {uri: d.csv}\nregistry: {model_name: r}\n";
+    Unreadable path = assertInstanceOf(Unreadable.class, intake.read("../x", submit("../x", spec)));
+    assertNull(path.jobId(), "the key is not a job id either");
+    assertEquals(
+        "SubmitJob.jobId '../x' must be letters, digits, '.', '_' or '-', starting with a letter"
+            + " or a digit",
+        path.error());
+    String huge = "a".repeat(65_536);
+    Unreadable longId = assertInstanceOf(Unreadable.class, intake.read("j6", submit(huge, spec)));
+    assertEquals("j6", longId.jobId());
+    assertTrue(longId.error().endsWith("is 65536 characters long; at most 128 are allowed"));
   }
 }

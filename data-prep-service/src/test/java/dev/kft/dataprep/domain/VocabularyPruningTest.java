@@ -34,7 +34,7 @@ class VocabularyPruningTest {
 
   private static final Path MODEL = Path.of("..", "models", "bert-base-chinese");
   private static final BaseModel BASE =
-      new BaseModel(MODEL.resolve("tokenizer.json"), 21128, 768, Map.of("source", "m"));
+      new BaseModel(MODEL.resolve("tokenizer.json"), 21128, 768, 512, Map.of("source", "m"));
   private static final List<String> TEXTS =
       List.of(
           "这家酒店的服务非常好，房间也很干净。",

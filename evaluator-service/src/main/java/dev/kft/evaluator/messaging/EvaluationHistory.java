@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Reads one job's earlier events back from {@code kft.evaluations} (committed ones only, up to the
- * current end), so an evaluator that restarts mid-job knows its best checkpoint and patience.
+ * current end, from the job's partition only), so an evaluator that restarts mid-job knows its best
+ * checkpoint and patience.
  */
 final class EvaluationHistory {
 
@@ -17,12 +18,13 @@ final class EvaluationHistory {
 
   static List<EvaluationEvent> read(String bootstrapServers, String jobId, Duration timeout) {
     List<EvaluationEvent> history = new ArrayList<>();
-    TopicScan.events(
+    TopicScan.eventsOf(
         bootstrapServers,
         Topics.EVALUATIONS,
+        jobId,
         timeout,
-        (key, event) -> {
-          if (jobId.equals(key) && event instanceof EvaluationEvent e) {
+        event -> {
+          if (event instanceof EvaluationEvent e) {
             history.add(e);
           }
         });

@@ -14,6 +14,7 @@ import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.io.PathNotAllowedException;
 import dev.kft.messaging.BatchReplay;
+import dev.kft.messaging.KafkaUnavailableException;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.model.ModelLoader;
@@ -22,6 +23,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,8 +86,16 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
   }
 
   @Override
-  protected void subscribe(KafkaConsumer<String, byte[]> consumer) {
-    consumer.subscribe(List.of(Topics.CHECKPOINTS));
+  protected List<String> topics() {
+    return List.of(Topics.CHECKPOINTS);
+  }
+
+  /**
+   * Another evaluator may evaluate these jobs now: their states are read again when they return.
+   */
+  @Override
+  protected void partitionsRevoked(Collection<TopicPartition> partitions) {
+    jobs.clear();
   }
 
   @Override
@@ -104,6 +114,10 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
       try {
         out = work.get();
       } catch (ExecutionException e) {
+        if (KafkaUnavailableException.causes(e.getCause())) {
+          jobs.remove(record.key());
+          throw new KafkaUnavailableException("job " + saved.jobId(), e.getCause());
+        }
         out = failed(saved, e.getCause());
       }
     }

@@ -3,6 +3,7 @@ package dev.kft.registry.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Settings of the registry service, under {@code kft.registry}. */
@@ -26,4 +27,22 @@ public interface RegistryConfig {
   /** Whether reads need the token too. */
   @WithDefault("false")
   boolean protectReads();
+
+  /** How long a database that is away is waited for before a record is given up on. */
+  Retry retry();
+
+  /** Bounded exponential backoff for transient faults. */
+  interface Retry {
+    /** The first pause. */
+    @WithDefault("500ms")
+    Duration first();
+
+    /** The longest pause; pauses double up to it. */
+    @WithDefault("30s")
+    Duration max();
+
+    /** How long one record is retried before it goes to its dead-letter topic. */
+    @WithDefault("10m")
+    Duration budget();
+  }
 }

@@ -7,23 +7,17 @@ import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Publishes the registry's facts on {@code kft.models} and its commands on {@code kft.control}. */
+/**
+ * Publishes the registry's commands on {@code kft.control}; its facts for {@code kft.models} go
+ * through the outbox ({@link OutboxRelay}).
+ */
 @ApplicationScoped
 public class EventPublisher {
 
-  private final MutinyEmitter<Event> models;
   private final MutinyEmitter<Event> control;
 
-  public EventPublisher(
-      @Channel(Topics.MODELS) MutinyEmitter<Event> models,
-      @Channel(Topics.CONTROL) MutinyEmitter<Event> control) {
-    this.models = models;
+  public EventPublisher(@Channel(Topics.CONTROL) MutinyEmitter<Event> control) {
     this.control = control;
-  }
-
-  /** Sends a model fact keyed by its job and waits for the broker's acknowledgement. */
-  public void model(Event event) {
-    models.sendMessageAndAwait(KafkaRecord.of(event.jobId(), event));
   }
 
   /** Sends a control command keyed by its job and waits for the broker's acknowledgement. */

@@ -1,89 +1,125 @@
 package dev.kft.registry.messaging;
 
 import dev.kft.events.Event;
+import dev.kft.events.EventDeserializer;
 import dev.kft.events.ModelCandidate;
-import dev.kft.events.ModelEvent;
 import dev.kft.events.Topics;
+import dev.kft.messaging.Backoff;
+import dev.kft.messaging.DeadLetters;
+import dev.kft.messaging.PoisonRecordException;
 import dev.kft.registry.persistence.JobRepository;
 import dev.kft.registry.registration.Registrar;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
-import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code kft.jobs}, {@code kft.job-events}, {@code kft.checkpoints} and {@code
  * kft.evaluations}: every event goes into its job's tracked timeline, and a {@code ModelCandidate}
- * is registered, with {@code ModelVersionRegistered} and {@code AliasSet} published on {@code
- * kft.models}. A failure leaves the record unacknowledged, so it is read again.
+ * is registered, its {@code ModelVersionRegistered} and {@code AliasSet} facts leaving through the
+ * outbox for {@code kft.models}. A database that is away is waited for ({@link Backoff}). A record
+ * that is not a kft event is parked in its topic's dead-letter topic ({@code <topic>.dlq}); one
+ * that still fails when the retry budget is spent is nacked, which parks it there too (SmallRye's
+ * dead-letter strategy). Either way the registry goes on with the next record.
  */
 @ApplicationScoped
 public class RegistryEvents {
 
-  private static final Logger LOG = Logger.getLogger(RegistryEvents.class);
-
   private final JobRepository jobs;
   private final Registrar registrar;
-  private final EventPublisher publisher;
+  private final OutboxRelay relay;
+  private final Backoff database;
+  private final DeadLetters deadLetters;
   private final MeterRegistry metrics;
+  private final EventDeserializer events = new EventDeserializer();
 
   public RegistryEvents(
-      JobRepository jobs, Registrar registrar, EventPublisher publisher, MeterRegistry metrics) {
+      JobRepository jobs,
+      Registrar registrar,
+      OutboxRelay relay,
+      Backoff database,
+      DeadLetters deadLetters,
+      MeterRegistry metrics) {
     this.jobs = jobs;
     this.registrar = registrar;
-    this.publisher = publisher;
+    this.relay = relay;
+    this.database = database;
+    this.deadLetters = deadLetters;
     this.metrics = metrics;
   }
 
   @Incoming(Topics.JOBS)
   @Blocking(ordered = true)
-  public void onJob(ConsumerRecord<String, Event> record) throws SQLException {
-    track(record);
+  public void onJob(ConsumerRecord<String, byte[]> record) throws Exception {
+    handle(record);
   }
 
   @Incoming(Topics.JOB_EVENTS)
   @Blocking(ordered = true)
-  public void onJobEvent(ConsumerRecord<String, Event> record) throws SQLException {
-    track(record);
+  public void onJobEvent(ConsumerRecord<String, byte[]> record) throws Exception {
+    handle(record);
   }
 
   @Incoming(Topics.CHECKPOINTS)
   @Blocking(ordered = true)
-  public void onCheckpoint(ConsumerRecord<String, Event> record) throws SQLException {
-    track(record);
+  public void onCheckpoint(ConsumerRecord<String, byte[]> record) throws Exception {
+    handle(record);
   }
 
   @Incoming(Topics.EVALUATIONS)
   @Blocking(ordered = true)
-  public void onEvaluation(ConsumerRecord<String, Event> record) throws SQLException {
-    if (record.value() instanceof ModelCandidate candidate) {
-      List<ModelEvent> events = registrar.register(candidate);
-      events.forEach(publisher::model);
-      metrics.counter("kft.registry.candidates", "outcome", outcome(candidate)).increment();
-      return;
-    }
-    track(record);
+  public void onEvaluation(ConsumerRecord<String, byte[]> record) throws Exception {
+    handle(record);
   }
 
-  private String outcome(ModelCandidate candidate) throws SQLException {
-    return jobs.get(candidate.jobId()).map(j -> j.status().name().toLowerCase()).orElse("unknown");
-  }
-
-  private void track(ConsumerRecord<String, Event> record) throws SQLException {
-    if (record.value() == null) {
-      LOG.warnf(
-          "skipped a record that is not a kft event at %s-%d@%d",
-          record.topic(), record.partition(), record.offset());
+  private void handle(ConsumerRecord<String, byte[]> record) throws Exception {
+    Event event;
+    try {
+      event = event(record);
+    } catch (PoisonRecordException e) {
+      deadLetters.park(record, e.getMessage());
       return;
     }
-    if (jobs.record(record.value())) {
-      metrics
-          .counter("kft.registry.events", "type", record.value().getClass().getSimpleName())
-          .increment();
+    if (event == null) {
+      return;
+    }
+    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+    if (event instanceof ModelCandidate candidate) {
+      database.run("registering " + where, () -> register(candidate));
+      relay.wake();
+      return;
+    }
+    if (database.run("tracking " + where, () -> jobs.record(event))) {
+      metrics.counter("kft.registry.events", "type", event.getClass().getSimpleName()).increment();
+    }
+  }
+
+  private Void register(ModelCandidate candidate) throws SQLException {
+    registrar.register(candidate);
+    String outcome =
+        jobs.get(candidate.jobId()).map(j -> j.status().name().toLowerCase()).orElse("unknown");
+    metrics.counter("kft.registry.candidates", "outcome", outcome).increment();
+    return null;
+  }
+
+  /** The record's event; null for one of a type this version does not know (a newer kft's). */
+  private Event event(ConsumerRecord<String, byte[]> record) {
+    try {
+      Event event =
+          record.value() == null ? null : events.deserialize(record.topic(), record.value());
+      if (event == null) {
+        throw new PoisonRecordException("the record has no value");
+      }
+      return event;
+    } catch (SerializationException e) {
+      if (EventDeserializer.unknownType(e)) {
+        return null;
+      }
+      throw new PoisonRecordException(e.getMessage());
     }
   }
 }

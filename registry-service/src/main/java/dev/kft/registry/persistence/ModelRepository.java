@@ -4,9 +4,11 @@ import static dev.kft.registry.persistence.Sql.bind;
 import static dev.kft.registry.persistence.Sql.instant;
 import static dev.kft.registry.persistence.Sql.json;
 
+import dev.kft.events.Event;
+import dev.kft.events.ModelVersionRegistered;
 import dev.kft.events.ParameterCount;
+import dev.kft.events.Topics;
 import dev.kft.job.MethodType;
-import dev.kft.registry.domain.AliasMove;
 import dev.kft.registry.domain.Lineage;
 import dev.kft.registry.domain.ModelVersion;
 import dev.kft.registry.domain.RegisteredModel;
@@ -18,13 +20,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Registered models, versions, aliases and their audit history in PostgreSQL. */
+/** Registered models and their versions in PostgreSQL (aliases: {@link AliasRepository}). */
 @ApplicationScoped
 public class ModelRepository {
 
@@ -109,28 +110,65 @@ public class ModelRepository {
     }
   }
 
-  public void ready(
+  /** What a version's export produced, and the aliases its job asks for. */
+  public record Ready(
       String name,
       int version,
+      String jobId,
       String artifactUri,
       String archiveUri,
       String sha256,
-      long size,
-      String archiveSha256)
-      throws SQLException {
+      long sizeBytes,
+      String archiveSha256,
+      List<String> aliases) {}
+
+  /**
+   * Marks a pending version {@code READY} and points its job's aliases at it, announcing both
+   * through the {@link Outbox}, in one transaction; a version no longer pending is left alone.
+   *
+   * @return whether the version was pending
+   */
+  public boolean ready(Ready r) throws SQLException {
     try (Connection connection = db.getConnection()) {
-      update(
-          connection,
-          "update model_version set status = 'READY', status_message = null, artifact_uri = ?,"
-              + " archive_uri = ?, sha256 = ?, size_bytes = ?, archive_sha256 = ? where name = ?"
-              + " and version = ?",
-          artifactUri,
-          archiveUri,
-          sha256,
-          size,
-          archiveSha256,
-          name,
-          version);
+      connection.setAutoCommit(false);
+      try {
+        int updated =
+            update(
+                connection,
+                "update model_version set status = 'READY', status_message = null, artifact_uri"
+                    + " = ?, archive_uri = ?, sha256 = ?, size_bytes = ?, archive_sha256 = ? where"
+                    + " name = ? and version = ? and status = 'PENDING_REGISTRATION'",
+                r.artifactUri(),
+                r.archiveUri(),
+                r.sha256(),
+                r.sizeBytes(),
+                r.archiveSha256(),
+                r.name(),
+                r.version());
+        if (updated == 1) {
+          Outbox.add(
+              connection,
+              Topics.MODELS,
+              new ModelVersionRegistered(
+                  Event.newId(),
+                  r.jobId(),
+                  Instant.now(),
+                  r.name(),
+                  r.version(),
+                  r.artifactUri(),
+                  r.sha256(),
+                  r.sizeBytes()));
+          for (String alias : r.aliases()) {
+            AliasRepository.move(
+                connection, r.name(), alias, r.version(), r.jobId(), "job " + r.jobId());
+          }
+        }
+        connection.commit();
+        return updated == 1;
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
     }
   }
 
@@ -202,84 +240,13 @@ public class ModelRepository {
                   row.getString("description"),
                   Sql.stringMap(row, "tags"),
                   (Integer) row.getObject("latest"),
-                  aliases(connection, name),
+                  AliasRepository.current(connection, name),
                   instant(row, "created_at"),
                   instant(row, "updated_at")));
         }
       }
     }
     return models;
-  }
-
-  /**
-   * Points {@code alias} at {@code version} and records the move.
-   *
-   * @return the version it pointed at before, or null
-   */
-  public Integer setAlias(String name, String alias, int version, String actor)
-      throws SQLException {
-    try (Connection connection = db.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Integer previous = aliases(connection, name).get(alias);
-        update(
-            connection,
-            "insert into model_alias (name, alias, version, updated_at) values (?, ?, ?, ?)"
-                + " on conflict (name, alias) do update set version = excluded.version,"
-                + " updated_at = excluded.updated_at",
-            name,
-            alias,
-            version,
-            Instant.now());
-        audit(connection, name, alias, previous, version, actor);
-        connection.commit();
-        return previous;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    }
-  }
-
-  /** Removes {@code alias}; returns the version it pointed at, or null when there was none. */
-  public Integer deleteAlias(String name, String alias, String actor) throws SQLException {
-    try (Connection connection = db.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        Integer previous = aliases(connection, name).get(alias);
-        if (previous != null) {
-          update(connection, "delete from model_alias where name = ? and alias = ?", name, alias);
-          audit(connection, name, alias, previous, null, actor);
-        }
-        connection.commit();
-        return previous;
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      }
-    }
-  }
-
-  public List<AliasMove> aliasHistory(String name) throws SQLException {
-    List<AliasMove> moves = new ArrayList<>();
-    try (Connection connection = db.getConnection();
-        PreparedStatement statement =
-            connection.prepareStatement("select * from alias_history where name = ? order by id")) {
-      bind(statement, name);
-      try (ResultSet row = statement.executeQuery()) {
-        while (row.next()) {
-          moves.add(
-              new AliasMove(
-                  name,
-                  row.getString("alias"),
-                  (Integer) row.getObject("from_version"),
-                  (Integer) row.getObject("to_version"),
-                  row.getString("actor"),
-                  instant(row, "at")));
-        }
-      }
-    }
-    return moves;
   }
 
   /** Sets ({@code value} non-null) or removes a tag of a version. */
@@ -317,7 +284,7 @@ public class ModelRepository {
         while (row.next()) {
           String name = row.getString("name");
           if (!aliasesByModel.containsKey(name)) {
-            aliasesByModel.put(name, aliases(connection, name));
+            aliasesByModel.put(name, AliasRepository.current(connection, name));
           }
           found.add(VersionRows.version(row, aliasesByModel.get(name)));
         }
@@ -340,37 +307,6 @@ public class ModelRepository {
         return row.getInt(1);
       }
     }
-  }
-
-  private static Map<String, Integer> aliases(Connection connection, String name)
-      throws SQLException {
-    Map<String, Integer> aliases = new LinkedHashMap<>();
-    try (PreparedStatement statement =
-        connection.prepareStatement(
-            "select alias, version from model_alias where name = ? order by alias")) {
-      bind(statement, name);
-      try (ResultSet row = statement.executeQuery()) {
-        while (row.next()) {
-          aliases.put(row.getString(1), row.getInt(2));
-        }
-      }
-    }
-    return aliases;
-  }
-
-  private static void audit(
-      Connection connection, String name, String alias, Integer from, Integer to, String actor)
-      throws SQLException {
-    update(
-        connection,
-        "insert into alias_history (name, alias, from_version, to_version, actor, at)"
-            + " values (?, ?, ?, ?, ?, ?)",
-        name,
-        alias,
-        from,
-        to,
-        actor,
-        Instant.now());
   }
 
   static int update(Connection connection, String sql, Object... args) throws SQLException {

@@ -1,12 +1,8 @@
 package dev.kft.registry.registration;
 
 import dev.kft.checkpoint.CheckpointDataset;
-import dev.kft.events.AliasSet;
 import dev.kft.events.DatasetPrepared;
-import dev.kft.events.Event;
 import dev.kft.events.ModelCandidate;
-import dev.kft.events.ModelEvent;
-import dev.kft.events.ModelVersionRegistered;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
@@ -21,8 +17,6 @@ import dev.kft.registry.persistence.ModelRepository;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +27,8 @@ import org.jboss.logging.Logger;
  * Turns a {@code ModelCandidate} into a model version: checks the job's approval rules, registers
  * the version (numbered per model, one per job), exports it in Hugging Face layout with a model
  * card, verifies its sha256, marks it {@code READY} and points the job's aliases at it. A candidate
- * delivered again registers nothing new but finishes a registration a crash interrupted.
+ * delivered again registers nothing new but finishes a registration a crash interrupted; a {@code
+ * READY} version is never written again.
  */
 public final class Registrar {
 
@@ -52,12 +47,24 @@ public final class Registrar {
     this.modelRoot = modelRoot;
   }
 
-  /** Handles one candidate; returns the facts to publish on {@code kft.models}. */
-  public List<ModelEvent> register(ModelCandidate candidate) throws SQLException {
-    boolean first = jobs.record(candidate);
+  /**
+   * Handles one candidate: registers and exports it, or finishes a registration a crash
+   * interrupted; a job whose version is already {@code READY} (or failed) keeps it, whatever
+   * candidate comes. The facts to publish on {@code kft.models} go to the outbox with the version's
+   * state.
+   */
+  public void register(ModelCandidate candidate) throws SQLException {
+    jobs.record(candidate);
     Optional<ModelVersion> existing = models.byJob(candidate.jobId());
-    if (!first && (existing.isEmpty() || !existing.get().status().equals("PENDING_REGISTRATION"))) {
-      return List.of();
+    if (existing.isPresent() && !existing.get().status().equals("PENDING_REGISTRATION")) {
+      ModelVersion v = existing.get();
+      LOG.infof(
+          "job %s: already registered as %s v%d (%s); candidate %s ignored",
+          candidate.jobId(), v.name(), v.version(), v.status(), candidate.eventId());
+      if (v.status().equals("READY")) {
+        jobs.end(candidate.jobId(), finalStatus(candidate), null);
+      }
+      return;
     }
     DatasetPrepared prepared;
     Path checkpoint;
@@ -66,7 +73,7 @@ public final class Registrar {
       prepared = CheckpointDataset.read(checkpoint);
     } catch (IOException | RuntimeException e) {
       jobs.end(candidate.jobId(), JobStatus.FAILED, "registry cannot read the candidate: " + e);
-      return List.of();
+      return;
     }
     JobSpec spec = prepared.spec();
     Map<String, Double> metrics = new LinkedHashMap<>(candidate.evalMetrics());
@@ -77,13 +84,13 @@ public final class Registrar {
           candidate.jobId(),
           JobStatus.NOT_APPROVED,
           "not approved: " + String.join("; ", failures));
-      return List.of();
+      return;
     }
     ModelVersion version = models.register(newVersion(candidate, prepared, checkpoint));
-    return export(candidate, prepared, checkpoint, version);
+    export(candidate, prepared, checkpoint, version);
   }
 
-  private List<ModelEvent> export(
+  private void export(
       ModelCandidate candidate, DatasetPrepared prepared, Path checkpoint, ModelVersion version)
       throws SQLException {
     String name = version.name();
@@ -101,48 +108,26 @@ public final class Registrar {
       LOG.warnf("job %s: %s", candidate.jobId(), message);
       models.failed(name, version.version(), message);
       jobs.end(candidate.jobId(), JobStatus.FAILED, "registry " + message);
-      return List.of();
+      return;
     }
     models.ready(
-        name,
-        version.version(),
-        exported.directory().toUri().toString(),
-        exported.archive().toUri().toString(),
-        exported.sha256(),
-        exported.sizeBytes(),
-        exported.archiveSha256());
-    jobs.end(
-        candidate.jobId(),
-        candidate.finished() == Reason.EARLY_STOPPED
-            ? JobStatus.EARLY_STOPPED
-            : JobStatus.COMPLETED,
-        null);
-    List<ModelEvent> events = new ArrayList<>();
-    events.add(
-        new ModelVersionRegistered(
-            Event.newId(),
-            candidate.jobId(),
-            Instant.now(),
+        new ModelRepository.Ready(
             name,
             version.version(),
+            candidate.jobId(),
             exported.directory().toUri().toString(),
+            exported.archive().toUri().toString(),
             exported.sha256(),
-            exported.sizeBytes()));
-    for (String alias : prepared.spec().registry().aliases()) {
-      Integer previous =
-          models.setAlias(name, alias, version.version(), "job " + candidate.jobId());
-      events.add(
-          new AliasSet(
-              Event.newId(),
-              candidate.jobId(),
-              Instant.now(),
-              name,
-              alias,
-              version.version(),
-              previous,
-              "job " + candidate.jobId()));
-    }
-    return events;
+            exported.sizeBytes(),
+            exported.archiveSha256(),
+            prepared.spec().registry().aliases()));
+    jobs.end(candidate.jobId(), finalStatus(candidate), null);
+  }
+
+  private static JobStatus finalStatus(ModelCandidate candidate) {
+    return candidate.finished() == Reason.EARLY_STOPPED
+        ? JobStatus.EARLY_STOPPED
+        : JobStatus.COMPLETED;
   }
 
   private static ModelRepository.NewVersion newVersion(

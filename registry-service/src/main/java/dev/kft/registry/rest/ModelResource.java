@@ -1,12 +1,10 @@
 package dev.kft.registry.rest;
 
-import dev.kft.events.AliasDeleted;
-import dev.kft.events.AliasSet;
-import dev.kft.events.Event;
 import dev.kft.registry.domain.AliasMove;
 import dev.kft.registry.domain.ModelVersion;
 import dev.kft.registry.domain.RegisteredModel;
-import dev.kft.registry.messaging.EventPublisher;
+import dev.kft.registry.messaging.OutboxRelay;
+import dev.kft.registry.persistence.AliasRepository;
 import dev.kft.registry.persistence.ModelRepository;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -21,7 +19,6 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.nio.file.Files;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -40,11 +37,13 @@ public class ModelResource {
   public record TagRequest(String value) {}
 
   private final ModelRepository models;
-  private final EventPublisher publisher;
+  private final AliasRepository aliases;
+  private final OutboxRelay relay;
 
-  public ModelResource(ModelRepository models, EventPublisher publisher) {
+  public ModelResource(ModelRepository models, AliasRepository aliases, OutboxRelay relay) {
     this.models = models;
-    this.publisher = publisher;
+    this.aliases = aliases;
+    this.relay = relay;
   }
 
   @GET
@@ -97,7 +96,7 @@ public class ModelResource {
   @Operation(summary = "Every alias move of a model: who, when, from which version to which")
   public List<AliasMove> aliasHistory(@PathParam("name") String name) throws SQLException {
     model(name);
-    return models.aliasHistory(name);
+    return aliases.history(name);
   }
 
   @GET
@@ -141,10 +140,8 @@ public class ModelResource {
     }
     ModelVersion v = version(name, String.valueOf(body.version()));
     String actor = actor(user);
-    Integer previous = models.setAlias(name, alias, v.version(), actor);
-    publisher.model(
-        new AliasSet(
-            Event.newId(), v.jobId(), Instant.now(), name, alias, v.version(), previous, actor));
+    aliases.set(name, alias, v.version(), v.jobId(), actor);
+    relay.wake();
     return version(name, String.valueOf(v.version()));
   }
 
@@ -158,11 +155,8 @@ public class ModelResource {
       throws SQLException {
     ModelVersion v = byAlias(name, alias);
     String actor = actor(user);
-    Integer previous = models.deleteAlias(name, alias, actor);
-    if (previous != null) {
-      publisher.model(
-          new AliasDeleted(Event.newId(), v.jobId(), Instant.now(), name, alias, previous, actor));
-    }
+    aliases.delete(name, alias, v.jobId(), actor);
+    relay.wake();
     return Response.noContent().build();
   }
 

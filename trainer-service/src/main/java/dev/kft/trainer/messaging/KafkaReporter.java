@@ -9,11 +9,13 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.job.JobSpec;
+import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.trainer.training.CheckpointStore;
 import dev.kft.trainer.training.JobReporter;
 import dev.kft.trainer.training.TrainingRun;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -27,7 +29,10 @@ final class KafkaReporter implements JobReporter {
 
   private static final Logger LOG = Logger.getLogger(KafkaReporter.class);
 
+  private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(2);
+
   private final TransactionalPublisher publisher;
+  private final String servers;
   private final String jobId;
   private final JobSpec spec;
   private final MeterRegistry registry;
@@ -36,8 +41,13 @@ final class KafkaReporter implements JobReporter {
   private ParameterCount parameters;
 
   KafkaReporter(
-      TransactionalPublisher publisher, String jobId, JobSpec spec, MeterRegistry registry) {
+      TransactionalPublisher publisher,
+      String servers,
+      String jobId,
+      JobSpec spec,
+      MeterRegistry registry) {
     this.publisher = publisher;
+    this.servers = servers;
     this.jobId = jobId;
     this.spec = spec;
     this.registry = registry;
@@ -139,6 +149,24 @@ final class KafkaReporter implements JobReporter {
             epoch,
             trainLoss,
             lastCheckpointUri));
+  }
+
+  @Override
+  public EndReported endReported() {
+    boolean[] found = new boolean[2];
+    TopicScan.eventsOf(
+        servers,
+        Topics.CHECKPOINTS,
+        jobId,
+        SCAN_TIMEOUT,
+        e -> found[0] |= e instanceof CheckpointSaved c && c.jobId().equals(jobId) && c.last());
+    TopicScan.eventsOf(
+        servers,
+        Topics.JOB_EVENTS,
+        jobId,
+        SCAN_TIMEOUT,
+        e -> found[1] |= e instanceof TrainingFinished && e.jobId().equals(jobId));
+    return new EndReported(found[0], found[1]);
   }
 
   @Override

@@ -19,12 +19,31 @@ public class RunningJob implements JobControl {
   private record Evaluated(long bestStep, long lastStep) {}
 
   private volatile String jobId;
+  private volatile boolean handedOver;
   private final AtomicReference<Reason> stop = new AtomicReference<>();
   private final Map<String, Evaluated> evaluated = new ConcurrentHashMap<>();
 
-  void begin(String id) {
-    stop.set(null);
+  /**
+   * Starts tracking a job.
+   *
+   * @param recordedStop a stop asked of the job before it started here, or null
+   */
+  void begin(String id, Reason recordedStop) {
+    stop.set(recordedStop);
+    handedOver = false;
     jobId = id;
+  }
+
+  /**
+   * Asks the running job to checkpoint and stop at its next step, for another trainer to resume.
+   */
+  void handOver() {
+    handedOver = true;
+  }
+
+  @Override
+  public boolean handedOver() {
+    return handedOver;
   }
 
   void end() {

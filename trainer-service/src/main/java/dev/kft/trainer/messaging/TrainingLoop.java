@@ -3,9 +3,13 @@ package dev.kft.trainer.messaging;
 import dev.kft.batch.Split;
 import dev.kft.checkpoint.ModelSourceException;
 import dev.kft.events.DatasetPrepared;
+import dev.kft.events.StopTraining;
 import dev.kft.events.Topics;
+import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.messaging.BatchReplay;
+import dev.kft.messaging.KafkaUnavailableException;
 import dev.kft.messaging.RecordLoop;
+import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.model.ModelLoader;
 import dev.kft.trainer.config.TrainerConfig;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -65,8 +70,15 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
   }
 
   @Override
-  protected void subscribe(KafkaConsumer<String, byte[]> consumer) {
-    consumer.subscribe(List.of(Topics.JOB_EVENTS));
+  protected List<String> topics() {
+    return List.of(Topics.JOB_EVENTS);
+  }
+
+  /** The job's partition moved to another trainer: checkpoint, stop, and leave it to that one. */
+  @Override
+  protected boolean handOver() {
+    running.handOver();
+    return true;
   }
 
   @Override
@@ -93,8 +105,9 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
       DatasetPrepared prepared)
       throws InterruptedException {
     KafkaReporter reporter =
-        new KafkaReporter(publisher, prepared.jobId(), prepared.spec(), registry);
-    running.begin(prepared.jobId());
+        new KafkaReporter(
+            publisher, bootstrapServers(), prepared.jobId(), prepared.spec(), registry);
+    running.begin(prepared.jobId(), recordedStop(prepared.jobId()));
     try {
       Future<Object> work =
           whilePolling(
@@ -115,10 +128,36 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
         work.get();
       }
     } catch (ExecutionException e) {
+      if (KafkaUnavailableException.causes(e.getCause())) {
+        // the broker, not the job: the record is read again and the job resumes from its checkpoint
+        throw new KafkaUnavailableException("job " + prepared.jobId(), e.getCause());
+      }
       fail(reporter, prepared, e.getCause());
     } finally {
       running.end();
     }
+  }
+
+  /**
+   * A stop asked of the job before it started on this instance (while it waited for a trainer, or
+   * while its trainer restarted), read from {@code kft.control}; null when there is none.
+   */
+  private Reason recordedStop(String jobId) {
+    AtomicReference<Reason> found = new AtomicReference<>();
+    TopicScan.eventsOf(
+        bootstrapServers(),
+        Topics.CONTROL,
+        jobId,
+        config.batchReadTimeout(),
+        e -> {
+          if (e instanceof StopTraining stop && stop.jobId().equals(jobId)) {
+            found.compareAndSet(null, stop.reason());
+          }
+        });
+    if (found.get() != null) {
+      LOG.infof("job %s: a stop (%s) was asked before it started here", jobId, found.get());
+    }
+    return found.get();
   }
 
   private void fail(KafkaReporter reporter, DatasetPrepared prepared, Throwable cause) {

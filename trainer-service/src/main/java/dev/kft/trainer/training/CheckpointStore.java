@@ -11,6 +11,7 @@ import dev.kft.checkpoint.TensorData;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
+import dev.kft.job.JobIds;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
 import java.io.IOException;
@@ -34,8 +35,8 @@ import java.util.stream.Stream;
  * optimizer.safetensors} (AdamW's {@code exp_avg.*} and {@code exp_avg_sq.*} of the trained
  * parameters) and {@code trainer_state.json}. A PEFT job's checkpoints hold only the trained
  * tensors ({@link PeftCheckpoint}) over a base model kept once under {@code
- * <root>/.bases/<sha256>/}. Everything is written in a temporary directory and renamed into place,
- * so a crash never leaves half of one.
+ * <root>/.bases/<sha256>/}. Everything is written in a temporary directory, forced to the disk and
+ * renamed into place, so a crash never leaves half of one.
  */
 public final class CheckpointStore {
 
@@ -74,13 +75,18 @@ public final class CheckpointStore {
     this.root = root;
   }
 
+  /** The job's directory; a job id that could leave the root is refused. */
+  private Path jobDirectory(String jobId) {
+    return root.resolve(JobIds.checked(jobId));
+  }
+
   /** Where a job with a pruned vocabulary keeps that vocabulary's tokenizer files. */
   public Path vocabulary(String jobId) {
-    return root.resolve(jobId).resolve("vocabulary");
+    return jobDirectory(jobId).resolve("vocabulary");
   }
 
   public Path directory(String jobId, long step) {
-    return root.resolve(jobId).resolve(PREFIX + step);
+    return jobDirectory(jobId).resolve(PREFIX + step);
   }
 
   /**
@@ -97,7 +103,9 @@ public final class CheckpointStore {
     Path target = bases.resolve(sha256);
     if (!Files.isDirectory(target)) {
       try {
+        FileTrees.sync(temp);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        FileTrees.force(bases);
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
         // another trainer kept the same base first
       }
@@ -141,8 +149,10 @@ public final class CheckpointStore {
     SafeTensorsWriter.write(temp.resolve(OPTIMIZER), moments, Map.of("format", "pt"));
     Json.mapper().writerWithDefaultPrettyPrinter().writeValue(temp.resolve(STATE).toFile(), state);
     CheckpointDataset.write(temp, prepared);
+    FileTrees.sync(temp);
     FileTrees.delete(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    FileTrees.force(target.getParent());
     Saved saved = describe(target, state.step());
     return new Saved(
         target,
@@ -168,7 +178,7 @@ public final class CheckpointStore {
 
   /** The steps of the job's complete checkpoints. */
   public List<Long> steps(String jobId) throws IOException {
-    Path dir = root.resolve(jobId);
+    Path dir = jobDirectory(jobId);
     if (!Files.isDirectory(dir)) {
       return List.of();
     }

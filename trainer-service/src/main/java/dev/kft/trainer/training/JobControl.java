@@ -11,6 +11,14 @@ public interface JobControl {
   Reason stopRequested();
 
   /**
+   * Whether the job was handed over to another trainer (its partition moved in a rebalance): it
+   * checkpoints and stops without finishing, and the other trainer resumes it.
+   */
+  default boolean handedOver() {
+    return false;
+  }
+
+  /**
    * Whether {@code save_total_limit} must spare the checkpoint at {@code step}: the best one so far
    * and any the evaluator has not evaluated yet.
    */

@@ -40,4 +40,18 @@ public interface JobReporter {
       String lastCheckpointUri);
 
   void failed(String reason, Long step);
+
+  /**
+   * What of the job's end is already published: asked when a job is resumed, so that a trainer that
+   * restarts after the end was (partly) published does not publish it twice.
+   */
+  EndReported endReported();
+
+  /**
+   * @param lastCheckpoint whether a {@code CheckpointSaved} marked last is published
+   * @param finished whether {@code TrainingFinished} is published
+   */
+  record EndReported(boolean lastCheckpoint, boolean finished) {
+    public static final EndReported NONE = new EndReported(false, false);
+  }
 }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.TrainingFinished.Reason;
-import dev.kft.job.JobSpec;
 import dev.kft.job.TrainingSpec;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
@@ -69,26 +68,23 @@ public final class TrainingJob {
       JobControl control,
       JobReporter reporter)
       throws Exception {
-    JobSpec spec = prepared.spec();
-    TrainingSpec t = spec.training();
-    Optional<Path> latest = store.latest(prepared.jobId());
+    TrainingSpec t = prepared.spec().training();
     Device on = device(device);
     try (NDManager manager = NDManager.newBaseManager(on)) {
-      JobModel job = JobModel.build(loader, store, prepared, latest, manager);
+      Resumption from = Resumption.of(loader, store, prepared, manager);
+      JobModel job = from.job();
       BertClassifier model = job.model();
-      AdamW optimizer = AdamW.forTraining(manager, t, job.trainable().keySet());
-      long done = 0;
-      if (latest.isPresent()) {
-        CheckpointStore.Restored restored = store.restore(latest.get());
-        optimizer.restore(
-            restored.firstMoments(),
-            restored.secondMoments(),
-            restored.state().optimizerSteps(),
-            model.parameters());
-        done = restored.state().step();
-      }
+      AdamW optimizer = from.optimizer();
+      long done = from.step();
       List<TokenizedBatch> train = batches.apply(prepared);
       TrainingPlan plan = TrainingPlan.of(t, train.size());
+      Checkpoints checkpoints =
+          new Checkpoints(prepared, job, optimizer, reporter, from.checkpoint(), done, control);
+      if (from.checkpoint().isPresent() && done >= plan.totalSteps()) {
+        // a restart after the last checkpoint was written: publish what of the end is missing
+        finishAgain(from, checkpoints, reporter);
+        return;
+      }
       reporter.started(
           job.parameters(), plan.totalSteps(), done, on.toString(), job.unusedWeights());
       TrainingStep step =
@@ -99,8 +95,6 @@ public final class TrainingJob {
               new LearningRateSchedule(
                   t.lrSchedulerType(), t.learningRate(), plan.warmupSteps(), plan.totalSteps()),
               t.maxGradNorm());
-      Checkpoints checkpoints =
-          new Checkpoints(prepared, job, optimizer, reporter, latest, done, control);
       TrainingRun run =
           new TrainingRun(
               plan,
@@ -119,18 +113,40 @@ public final class TrainingJob {
                   checkpoints.save(s, epoch, loss, last ? Reason.COMPLETED : null);
                 }
               },
-              () -> control.stopRequested() != null);
+              () -> control.stopRequested() != null || control.handedOver());
       try {
         TrainingRun.Result result = run.run(done);
+        if (result.stopped() && control.handedOver()) {
+          checkpoints.handOver(result);
+          return;
+        }
         Reason reason = result.stopped() ? control.stopRequested() : Reason.COMPLETED;
-        if (result.stopped()) {
+        JobReporter.EndReported end =
+            from.checkpoint().isPresent() ? reporter.endReported() : JobReporter.EndReported.NONE;
+        if (result.stopped() && !end.lastCheckpoint()) {
           checkpoints.finish(result, reason);
         }
-        reporter.finished(
-            reason, result.step(), result.epoch(), result.trainLoss(), checkpoints.lastUri());
+        if (!end.finished()) {
+          reporter.finished(
+              reason, result.step(), result.epoch(), result.trainLoss(), checkpoints.lastUri());
+        }
       } catch (TrainingDivergedException e) {
         reporter.failed(e.getMessage(), e.step());
       }
+    }
+  }
+
+  /** Publishes the end of a job whose training was complete, as far as it is not published. */
+  private static void finishAgain(Resumption from, Checkpoints checkpoints, JobReporter reporter)
+      throws IOException {
+    JobReporter.EndReported end = reporter.endReported();
+    CheckpointStore.State s = from.state();
+    if (!end.lastCheckpoint()) {
+      checkpoints.announceLast(s.epoch(), s.trainLoss(), Reason.COMPLETED);
+    }
+    if (!end.finished()) {
+      reporter.finished(
+          Reason.COMPLETED, s.step(), s.epoch(), s.trainLoss(), checkpoints.lastUri());
     }
   }
 
@@ -186,9 +202,22 @@ public final class TrainingJob {
     void finish(TrainingRun.Result result, Reason reason) throws IOException {
       if (result.step() > lastStep && result.step() > 0) {
         save(result.step(), result.epoch(), result.trainLoss(), reason);
-      } else if (last != null) {
-        reporter.checkpointSaved(
-            store.describe(last, lastStep), result.epoch(), result.trainLoss(), reason);
+      } else {
+        announceLast(result.epoch(), result.trainLoss(), reason);
+      }
+    }
+
+    /** Announces the checkpoint already there as the job's last. */
+    void announceLast(double epoch, double loss, Reason reason) throws IOException {
+      if (last != null) {
+        reporter.checkpointSaved(store.describe(last, lastStep), epoch, loss, reason);
+      }
+    }
+
+    /** Saves where a handed-over job stopped, so that its next trainer resumes from there. */
+    void handOver(TrainingRun.Result result) throws IOException {
+      if (result.step() > lastStep && result.step() > 0) {
+        save(result.step(), result.epoch(), result.trainLoss(), null);
       }
     }
 

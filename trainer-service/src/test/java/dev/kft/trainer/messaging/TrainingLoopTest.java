@@ -12,6 +12,7 @@ import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.events.CheckpointEvaluated;
 import dev.kft.events.CheckpointSaved;
+import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Event;
 import dev.kft.events.JobFailed;
 import dev.kft.events.StopTraining;
@@ -20,6 +21,7 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.job.JobSpecs;
+import dev.kft.messaging.TopicScan;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
 import dev.kft.testing.TinyDatasets;
@@ -30,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +234,113 @@ class TrainingLoopTest {
                 .get(0);
     assertEquals(TrainingFinished.Reason.CANCELLED, last.finished());
     assertEquals(finished.step(), last.step(), "a checkpoint at the step training stopped");
+  }
+
+  @Test
+  void aStopAskedBeforeTheJobStartedIsHonouredWhenItStarts() {
+    String jobId = UUID.randomUUID().toString();
+    kafka.publish(
+        Topics.CONTROL,
+        new StopTraining(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            TrainingFinished.Reason.CANCELLED,
+            "cancelled while it waited for a trainer",
+            "alice"));
+    prepare(jobId, "bert-base-chinese", "num_train_epochs: 500");
+    TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(TrainingFinished.Reason.CANCELLED, finished.reason());
+    assertTrue(finished.step() <= 1, "stopped at step " + finished.step());
+  }
+
+  /**
+   * A trainer that died after its final checkpoint was in place, before announcing it: when the job
+   * is read again, the checkpoint is announced as the last and the job finishes, once.
+   */
+  @Test
+  void aJobWhoseFinalCheckpointWasNeverAnnouncedFinishesOnceWhenReadAgain() throws Exception {
+    String source = completedJob();
+    String jobId = UUID.randomUUID().toString();
+    copyCheckpoint(source, jobId, 12, false);
+    prepare(jobId, "bert-base-chinese", RESUMABLE);
+    TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(12, finished.step());
+    CheckpointSaved last =
+        (CheckpointSaved)
+            kafka.awaitEvents(Topics.CHECKPOINTS, e -> e.jobId().equals(jobId), 1, WAIT).get(0);
+    assertEquals(12, last.step());
+    assertEquals(TrainingFinished.Reason.COMPLETED, last.finished());
+    Thread.sleep(3000);
+    assertEquals(
+        List.of("TrainingFinished"),
+        trainerFacts(jobId).stream().map(e -> e.getClass().getSimpleName()).toList(),
+        "nothing else, and nothing twice");
+  }
+
+  @Test
+  void aDamagedLatestCheckpointIsPassedOverForTheOneBeforeIt() throws Exception {
+    String source = completedJob();
+    String jobId = UUID.randomUUID().toString();
+    copyCheckpoint(source, jobId, 4, false);
+    copyCheckpoint(source, jobId, 8, true);
+    prepare(jobId, "bert-base-chinese", RESUMABLE);
+    assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    TrainingStarted started =
+        (TrainingStarted)
+            kafka
+                .awaitEvents(
+                    Topics.JOB_EVENTS,
+                    e -> e.jobId().equals(jobId) && e instanceof TrainingStarted,
+                    1,
+                    WAIT)
+                .get(0);
+    assertEquals(4, started.resumedFromStep());
+  }
+
+  private static final String RESUMABLE =
+      "num_train_epochs: 1, save_strategy: steps, save_steps: 4";
+
+  private static String completedJob;
+
+  /** A job trained to its end with checkpoints at steps 4, 8 and 12. */
+  private String completedJob() {
+    if (completedJob == null) {
+      completedJob = prepare("bert-base-chinese", RESUMABLE);
+      assertInstanceOf(TrainingFinished.class, awaitEnd(completedJob));
+    }
+    return completedJob;
+  }
+
+  /** What the trainer published about a job on {@code kft.job-events}. */
+  private static List<Event> trainerFacts(String jobId) {
+    List<Event> facts = new ArrayList<>();
+    TopicScan.events(
+        KafkaBrokerResource.broker().bootstrapServers(),
+        Topics.JOB_EVENTS,
+        WAIT,
+        (key, e) -> {
+          if (e.jobId().equals(jobId) && !(e instanceof DatasetPrepared)) {
+            facts.add(e);
+          }
+        });
+    return facts;
+  }
+
+  /** Copies a checkpoint of one job into another's directory, its weights cut short if damaged. */
+  private static void copyCheckpoint(String from, String to, long step, boolean damaged)
+      throws Exception {
+    Path source = Path.of("target/artifacts", from, "checkpoint-" + step);
+    Path target = Files.createDirectories(Path.of("target/artifacts", to, "checkpoint-" + step));
+    try (var files = Files.list(source)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, target.resolve(f.getFileName()));
+      }
+    }
+    if (damaged) {
+      Path weights = target.resolve("model.safetensors");
+      Files.write(weights, Arrays.copyOf(Files.readAllBytes(weights), 1000));
+    }
   }
 
   @Test

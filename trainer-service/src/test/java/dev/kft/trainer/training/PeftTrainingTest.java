@@ -93,6 +93,11 @@ class PeftTrainingTest {
     public void failed(String reason, Long step) {
       failure = reason;
     }
+
+    @Override
+    public EndReported endReported() {
+      return EndReported.NONE;
+    }
   }
 
   /** Stops after {@code stopAfter} reported steps. */
