@@ -1,5 +1,6 @@
 package dev.kft.cli;
 
+import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -45,7 +46,7 @@ public final class Kft implements Runnable {
   /** What went wrong outside kft's control (a taken port, an unreachable stack) in one line. */
   private static int oneLine(Exception e, CommandLine command, CommandLine.ParseResult parsed)
       throws Exception {
-    if (e instanceof java.io.IOException || e instanceof IllegalStateException) {
+    if (e instanceof IOException || e instanceof IllegalStateException) {
       command.getErr().println("kft " + command.getCommandName() + ": " + e.getMessage());
       return 1;
     }

@@ -64,9 +64,15 @@ public final class Backoff {
         LOG.warnf(
             "%s failed (attempt %d: %s); retrying in %d ms", what, tries, e, delay.toMillis());
         Thread.sleep(delay.toMillis());
-        delay = delay.multipliedBy(2).compareTo(max) > 0 ? max : delay.multipliedBy(2);
+        delay = doubled(delay, max);
       }
     }
+  }
+
+  /** The pause after {@code pause}: twice as long, at most {@code max}. */
+  public static Duration doubled(Duration pause, Duration max) {
+    Duration twice = pause.multipliedBy(2);
+    return twice.compareTo(max) > 0 ? max : twice;
   }
 
   /** When the retry under way began, or null when none is. */

@@ -49,7 +49,10 @@ final class Failures {
 
   /** The pause before the next try. */
   Duration pause() {
-    Duration pause = FIRST_PAUSE.multipliedBy(1L << Math.min(Math.max(count - 1, 0), 10));
-    return pause.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause;
+    Duration pause = FIRST_PAUSE;
+    for (int i = 1; i < count; i++) {
+      pause = Backoff.doubled(pause, MAX_PAUSE);
+    }
+    return pause;
   }
 }

@@ -1,7 +1,6 @@
 package dev.kft.messaging;
 
 import dev.kft.events.Event;
-import dev.kft.events.EventDeserializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.enterprise.event.Observes;
@@ -26,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -63,7 +61,6 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private final String groupId;
   private final MeterRegistry registry;
   private final AtomicBoolean running = new AtomicBoolean();
-  private final EventDeserializer events = new EventDeserializer();
   private final ExecutorService worker;
   private volatile Instant lastPoll = Instant.now();
   private volatile KafkaConsumer<String, byte[]> current;
@@ -161,20 +158,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
    * @throws PoisonRecordException when it is not an event, which parks it in the dead-letter topic
    */
   protected Event event(ConsumerRecord<String, byte[]> record) {
-    Event event;
-    try {
-      event = record.value() == null ? null : events.deserialize(record.topic(), record.value());
-    } catch (SerializationException e) {
-      if (EventDeserializer.unknownType(e)) {
-        LOG.debugf("%s: skipped an event of a type this version does not know", name);
-        return null;
-      }
-      throw new PoisonRecordException(e.getMessage());
-    }
-    if (event == null) {
-      throw new PoisonRecordException("the record has no value");
-    }
-    return event;
+    return ConsumedEvents.of(record);
   }
 
   /** {@code <prefix>-<host name>}: one transactional id per instance, the same after a restart. */

@@ -1,6 +1,7 @@
 package dev.kft.registry.messaging;
 
 import dev.kft.events.Topics;
+import dev.kft.messaging.Backoff;
 import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.registry.persistence.Outbox;
@@ -107,7 +108,7 @@ public class OutboxRelay {
         }
         LOG.warnf("outbox relay failed (%s); starting over in %d ms", e, pause.toMillis());
         sleep(pause);
-        pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+        pause = Backoff.doubled(pause, MAX_PAUSE);
       } finally {
         lease.ifPresent(OutboxRelay::release);
       }

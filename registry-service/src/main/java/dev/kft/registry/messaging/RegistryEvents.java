@@ -1,10 +1,10 @@
 package dev.kft.registry.messaging;
 
 import dev.kft.events.Event;
-import dev.kft.events.EventDeserializer;
 import dev.kft.events.ModelCandidate;
 import dev.kft.events.Topics;
 import dev.kft.messaging.Backoff;
+import dev.kft.messaging.ConsumedEvents;
 import dev.kft.messaging.DeadLetters;
 import dev.kft.messaging.PoisonRecordException;
 import dev.kft.registry.persistence.JobRepository;
@@ -14,7 +14,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.errors.SerializationException;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -35,7 +34,6 @@ public class RegistryEvents {
   private final Backoff database;
   private final DeadLetters deadLetters;
   private final MeterRegistry metrics;
-  private final EventDeserializer events = new EventDeserializer();
 
   public RegistryEvents(
       JobRepository jobs,
@@ -79,7 +77,7 @@ public class RegistryEvents {
   private void handle(ConsumerRecord<String, byte[]> record) throws Exception {
     Event event;
     try {
-      event = event(record);
+      event = ConsumedEvents.of(record);
     } catch (PoisonRecordException e) {
       deadLetters.park(record, e.getMessage());
       return;
@@ -104,22 +102,5 @@ public class RegistryEvents {
         jobs.get(candidate.jobId()).map(j -> j.status().name().toLowerCase()).orElse("unknown");
     metrics.counter("kft.registry.candidates", "outcome", outcome).increment();
     return null;
-  }
-
-  /** The record's event; null for one of a type this version does not know (a newer kft's). */
-  private Event event(ConsumerRecord<String, byte[]> record) {
-    try {
-      Event event =
-          record.value() == null ? null : events.deserialize(record.topic(), record.value());
-      if (event == null) {
-        throw new PoisonRecordException("the record has no value");
-      }
-      return event;
-    } catch (SerializationException e) {
-      if (EventDeserializer.unknownType(e)) {
-        return null;
-      }
-      throw new PoisonRecordException(e.getMessage());
-    }
   }
 }

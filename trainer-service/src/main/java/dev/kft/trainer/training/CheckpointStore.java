@@ -71,8 +71,9 @@ public final class CheckpointStore {
 
   private final Path root;
 
+  /** {@code root} is made absolute: paths handed out must not be read against another directory. */
   public CheckpointStore(Path root) {
-    this.root = root;
+    this.root = root.toAbsolutePath();
   }
 
   /** The job's directory; a job id that could leave the root is refused. */

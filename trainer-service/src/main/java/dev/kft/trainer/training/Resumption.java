@@ -35,7 +35,7 @@ public record Resumption(
     TrainingSpec t = prepared.spec().training();
     List<Long> steps = store.steps(prepared.jobId());
     for (int i = steps.size() - 1; i >= 0; i--) {
-      Path checkpoint = store.directory(prepared.jobId(), steps.get(i)).toAbsolutePath();
+      Path checkpoint = store.directory(prepared.jobId(), steps.get(i));
       NDManager attempt = manager.newSubManager();
       try {
         JobModel job = JobModel.build(loader, store, prepared, Optional.of(checkpoint), attempt);

@@ -211,15 +211,7 @@ class TrainingLoopTest {
     String jobId = prepare("bert-base-chinese", "num_train_epochs: 500");
     kafka.awaitEvents(
         Topics.JOB_EVENTS, e -> e.jobId().equals(jobId) && e instanceof TrainingProgress, 1, WAIT);
-    kafka.publish(
-        Topics.CONTROL,
-        new StopTraining(
-            Event.newId(),
-            jobId,
-            Instant.now(),
-            TrainingFinished.Reason.CANCELLED,
-            "test",
-            "alice"));
+    cancel(jobId, "test");
     TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
     assertEquals(TrainingFinished.Reason.CANCELLED, finished.reason());
     assertTrue(finished.step() < 6000);
@@ -239,15 +231,7 @@ class TrainingLoopTest {
   @Test
   void aStopAskedBeforeTheJobStartedIsHonouredWhenItStarts() {
     String jobId = UUID.randomUUID().toString();
-    kafka.publish(
-        Topics.CONTROL,
-        new StopTraining(
-            Event.newId(),
-            jobId,
-            Instant.now(),
-            TrainingFinished.Reason.CANCELLED,
-            "cancelled while it waited for a trainer",
-            "alice"));
+    cancel(jobId, "cancelled while it waited for a trainer");
     prepare(jobId, "bert-base-chinese", "num_train_epochs: 500");
     TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
     assertEquals(TrainingFinished.Reason.CANCELLED, finished.reason());
@@ -310,6 +294,19 @@ class TrainingLoopTest {
       assertInstanceOf(TrainingFinished.class, awaitEnd(completedJob));
     }
     return completedJob;
+  }
+
+  /** Publishes alice's request to cancel the job. */
+  private void cancel(String jobId, String detail) {
+    kafka.publish(
+        Topics.CONTROL,
+        new StopTraining(
+            Event.newId(),
+            jobId,
+            Instant.now(),
+            TrainingFinished.Reason.CANCELLED,
+            detail,
+            "alice"));
   }
 
   /** What the trainer published about a job on {@code kft.job-events}. */
