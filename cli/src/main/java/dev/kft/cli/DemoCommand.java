@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     Settings before = Settings.load();
     Instant start = Instant.now();
     System.out.println("== starting the local stack");
-    StackCommands.stack(before, ports.ports()).up();
+    StackCommands.stack(before, ports.ports(), LocalStack.recordedReplicas(before)).up();
     Settings settings = Settings.load();
     Path chosen = pretrained ? Path.of("examples", "chnsenticorp-mbert.yaml") : job;
     Path spec = settings.root().resolve(chosen);

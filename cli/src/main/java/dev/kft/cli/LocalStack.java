@@ -24,8 +24,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The local stack: one Apache Kafka broker and one PostgreSQL, each in a JVM process of their own,
- * and the four services as separate processes on loopback, with logs, process ids and data under
- * {@code .kft/}. No Docker.
+ * and the four services as separate processes on loopback (data-prep, the trainer and the evaluator
+ * as one or more instances each), with logs, process ids and data under {@code .kft/}. No Docker.
  */
 final class LocalStack {
 
@@ -34,17 +34,41 @@ final class LocalStack {
     static final Ports DEFAULT = new Ports(9092, 5433, 8081, 8082, 8083, 8084);
   }
 
-  /** One process of the stack. */
-  record Part(String name, List<String> command, String healthUrl) {}
+  /** One process of the stack, listening on {@code port}. */
+  record Part(String name, int port, List<String> command, String healthUrl) {}
+
+  /** The setting in {@code .kft/stack.properties} that keeps the number of instances. */
+  static final String REPLICAS = "replicas";
 
   private final Settings settings;
   private final Ports ports;
+  private final int replicas;
   private final StackProcesses processes;
 
-  LocalStack(Settings settings, Ports ports) {
+  /**
+   * @param replicas instances each of data-prep, the trainer and the evaluator (the registry runs
+   *     once)
+   */
+  LocalStack(Settings settings, Ports ports, int replicas) {
+    if (replicas < 1 || replicas > 9) {
+      throw new IllegalArgumentException("replicas must be 1 to 9, not " + replicas);
+    }
     this.settings = settings;
     this.ports = ports;
+    this.replicas = replicas;
     this.processes = new StackProcesses(settings);
+  }
+
+  /** The number of instances the last {@code kft up} of this checkout started, else 1. */
+  static int recordedReplicas(Settings settings) throws IOException {
+    Path file = settings.home().resolve(Settings.FILE);
+    Properties p = new Properties();
+    if (Files.isRegularFile(file)) {
+      try (var r = Files.newBufferedReader(file)) {
+        p.load(r);
+      }
+    }
+    return Integer.parseInt(p.getProperty(REPLICAS, "1"));
   }
 
   /**
@@ -59,23 +83,13 @@ final class LocalStack {
     stopOrphanedPostgres();
     requirePortsFree();
     for (Part part : infrastructure()) {
-      if (running(part.name()).isEmpty()) {
-        if (part.name().equals("postgres")) {
-          // as root the server runs as nobody, which must be able to enter its data's parent
-          Files.createDirectories(postgresData().getParent());
-          postgresData().getParent().toFile().setExecutable(true, false);
-        }
-        processes.start(part);
-        processes.awaitLine(part.name(), Server.READY, Duration.ofMinutes(3));
-      }
+      start(part.name());
       System.out.println("  " + part.name() + " up");
     }
     createTopics();
-    List<Part> services = new Services(settings, ports).parts(token);
+    List<Part> services = services(token);
     for (Part part : services) {
-      if (running(part.name()).isEmpty()) {
-        processes.start(part);
-      }
+      start(part.name());
     }
     for (Part part : services) {
       processes.awaitHealthy(part, Duration.ofMinutes(4));
@@ -90,8 +104,9 @@ final class LocalStack {
    *     registered versions, logs), the PostgreSQL data and the unpacked PostgreSQL binaries
    */
   void down(boolean purge) throws IOException, InterruptedException {
-    List<String> order =
-        List.of("registry", "evaluator", "trainer", "data-prep", "postgres", "kafka");
+    List<String> order = new ArrayList<>(processes.recorded());
+    order.removeAll(List.of("postgres", "kafka"));
+    order.addAll(List.of("postgres", "kafka"));
     for (String name : order) {
       Optional<ProcessHandle> p = running(name);
       if (p.isPresent()) {
@@ -128,26 +143,53 @@ final class LocalStack {
 
   /** Refuses to start when a port of a part not running yet is taken, naming who holds it. */
   private void requirePortsFree() throws IOException {
-    List<Map.Entry<String, Integer>> wanted =
-        List.of(
-            Map.entry("kafka", ports.kafka()),
-            Map.entry("postgres", ports.postgres()),
-            Map.entry("data-prep", ports.dataPrep()),
-            Map.entry("trainer", ports.trainer()),
-            Map.entry("evaluator", ports.evaluator()),
-            Map.entry("registry", ports.registry()));
-    for (Map.Entry<String, Integer> e : wanted) {
-      if (running(e.getKey()).isEmpty() && !PortOwner.free(e.getValue())) {
+    for (Part part : parts("")) {
+      if (running(part.name()).isEmpty() && !PortOwner.free(part.port())) {
         throw new IOException(
             "port "
-                + e.getValue()
+                + part.port()
                 + " ("
-                + e.getKey()
+                + part.name()
                 + ") is taken by "
-                + PortOwner.describe(e.getValue()).orElse("another process")
+                + PortOwner.describe(part.port()).orElse("another process")
                 + "; stop it, or start the stack on other ports (kft up --help)");
       }
     }
+  }
+
+  /**
+   * Starts the part named {@code name} unless it runs; waits until Kafka or PostgreSQL serves, but
+   * not for a service to be ready (see {@link #up()}).
+   */
+  void start(String name) throws IOException, InterruptedException {
+    if (running(name).isPresent()) {
+      return;
+    }
+    Part part =
+        parts(token()).stream()
+            .filter(p -> p.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
+    if (part.name().equals("postgres")) {
+      // as root the server runs as nobody, which must be able to enter its data's parent
+      Files.createDirectories(postgresData().getParent());
+      postgresData().getParent().toFile().setExecutable(true, false);
+    }
+    long from = processes.start(part);
+    if (part.healthUrl() == null) {
+      processes.awaitLine(part.name(), Server.READY, from, Duration.ofMinutes(3));
+    }
+  }
+
+  /** Every part: Kafka, PostgreSQL, then the services' instances. */
+  List<Part> parts(String token) {
+    List<Part> all = new ArrayList<>(infrastructure());
+    all.addAll(services(token));
+    return all;
+  }
+
+  private List<Part> services(String token) {
+    return new Services(settings, ports).parts(token, replicas);
   }
 
   /** Kills a part at once, as a crash would (SIGKILL); {@link #up()} starts it again. */
@@ -162,15 +204,13 @@ final class LocalStack {
   /** One line per part: running or not, and healthy or not. */
   List<String> status() throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();
-    List<Part> all = new ArrayList<>(infrastructure());
-    all.addAll(new Services(settings, ports).parts(""));
-    for (Part part : all) {
+    for (Part part : parts("")) {
       Optional<ProcessHandle> p = running(part.name());
       String state = p.map(h -> "running (pid " + h.pid() + ")").orElse("stopped");
       if (p.isPresent() && part.healthUrl() != null) {
         state += StackProcesses.healthy(part.healthUrl()) ? ", ready" : ", not ready";
       }
-      lines.add(String.format("%-10s %s", part.name(), state));
+      lines.add(String.format("%-12s %s", part.name(), state));
     }
     return lines;
   }
@@ -202,6 +242,7 @@ final class LocalStack {
     return List.of(
         new Part(
             "kafka",
+            ports.kafka(),
             List.of(
                 java,
                 "-Xmx1g",
@@ -214,6 +255,7 @@ final class LocalStack {
             null),
         new Part(
             "postgres",
+            ports.postgres(),
             List.of(
                 java,
                 "-cp",
@@ -259,6 +301,7 @@ final class LocalStack {
     p.setProperty("kafka", "127.0.0.1:" + ports.kafka());
     p.setProperty("registry", "http://127.0.0.1:" + ports.registry());
     p.setProperty("token", token);
+    p.setProperty(REPLICAS, Integer.toString(replicas));
     try (Writer w = Files.newBufferedWriter(settings.home().resolve(Settings.FILE))) {
       p.store(w, "written by kft up");
     }

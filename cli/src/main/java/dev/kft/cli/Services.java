@@ -5,7 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The command lines of the four services in the local stack, with their settings. */
+/**
+ * The command lines of the four services in the local stack, with their settings. Data-prep, the
+ * trainer and the evaluator may run as several instances: instance {@code n} (from 2) is named
+ * {@code <service>-n}, listens on the service's port + 10·(n-1) and has a transactional id of its
+ * own.
+ */
 final class Services {
 
   private final Settings settings;
@@ -16,28 +21,38 @@ final class Services {
     this.ports = ports;
   }
 
-  List<LocalStack.Part> parts(String token) {
+  /** Ports of instance {@code n} of a replicated service are this far apart. */
+  static final int INSTANCE_PORT_STEP = 10;
+
+  List<LocalStack.Part> parts(String token, int replicas) {
     Path artifacts = settings.home().resolve("artifacts");
     Path data = settings.root().resolve("data");
     Path models = settings.root().resolve("models");
-    return List.of(
-        part(
-            "data-prep",
-            "data-prep-service",
-            ports.dataPrep(),
-            "-Dkft.data-prep.data-roots=" + data,
-            "-Dkft.data-prep.model-roots=" + models),
-        part(
-            "trainer",
-            "trainer-service",
-            ports.trainer(),
-            "-Dkft.trainer.artifact-root=" + artifacts,
-            "-Dkft.trainer.model-roots=" + models),
-        part(
-            "evaluator",
-            "evaluator-service",
-            ports.evaluator(),
-            "-Dkft.evaluator.artifact-root=" + artifacts),
+    List<LocalStack.Part> parts = new ArrayList<>();
+    for (int n = 1; n <= replicas; n++) {
+      parts.add(
+          instance(
+              n,
+              "data-prep",
+              ports.dataPrep(),
+              "-Dkft.data-prep.data-roots=" + data,
+              "-Dkft.data-prep.model-roots=" + models));
+    }
+    for (int n = 1; n <= replicas; n++) {
+      parts.add(
+          instance(
+              n,
+              "trainer",
+              ports.trainer(),
+              "-Dkft.trainer.artifact-root=" + artifacts,
+              "-Dkft.trainer.model-roots=" + models));
+    }
+    for (int n = 1; n <= replicas; n++) {
+      parts.add(
+          instance(
+              n, "evaluator", ports.evaluator(), "-Dkft.evaluator.artifact-root=" + artifacts));
+    }
+    parts.add(
         part(
             "registry",
             "registry-service",
@@ -48,6 +63,23 @@ final class Services {
             "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
                 + ports.postgres()
                 + "/postgres"));
+    return parts;
+  }
+
+  /** Instance {@code n} of {@code service} (config prefix {@code kft.<service>}). */
+  private LocalStack.Part instance(int n, String service, int port, String... properties) {
+    if (n == 1) {
+      return part(service, service + "-service", port, properties);
+    }
+    String name = service + "-" + n;
+    List<String> all = new ArrayList<>(List.of(properties));
+    // instances on one host would otherwise share a transactional id and fence each other
+    all.add("-Dkft." + service + ".transactional-id-prefix=kft-" + name);
+    return part(
+        name,
+        service + "-service",
+        port + INSTANCE_PORT_STEP * (n - 1),
+        all.toArray(String[]::new));
   }
 
   private LocalStack.Part part(String name, String module, int port, String... properties) {
@@ -60,7 +92,7 @@ final class Services {
     command.addAll(List.of(properties));
     command.add("-jar");
     command.add(jar.toString());
-    return new LocalStack.Part(name, command, "http://127.0.0.1:" + port + "/q/health/ready");
+    return new LocalStack.Part(name, port, command, "http://127.0.0.1:" + port + "/q/health/ready");
   }
 
   /** Whether every service has been built. */

@@ -29,13 +29,13 @@ final class StackCommands {
     }
   }
 
-  static LocalStack stack(Settings settings, LocalStack.Ports ports) {
+  static LocalStack stack(Settings settings, LocalStack.Ports ports, int replicas) {
     if (!new Services(settings, ports).built()) {
       throw new IllegalStateException(
           "the services are not built: run ./kft (it builds on first use) or ./mvnw -B package"
               + " -DskipTests");
     }
-    return new LocalStack(settings, ports);
+    return new LocalStack(settings, ports, replicas);
   }
 
   /** {@code kft up}. */
@@ -43,11 +43,19 @@ final class StackCommands {
   static final class Up implements Callable<Integer> {
     @picocli.CommandLine.Mixin PortOptions ports = new PortOptions();
 
+    @Option(
+        names = "--replicas",
+        description =
+            "instances each of data-prep, the trainer and the evaluator, 1 to 9 (default: as the"
+                + " last kft up, else 1); instance n listens on its service's port + 10(n-1)")
+    Integer replicas;
+
     @Override
     public Integer call() throws Exception {
       Settings settings = Settings.load();
+      int n = replicas != null ? replicas : LocalStack.recordedReplicas(settings);
       System.out.println("starting the local stack in " + settings.home());
-      stack(settings, ports.ports()).up();
+      stack(settings, ports.ports(), n).up();
       System.out.println("stack is up; logs in " + settings.home().resolve("logs"));
       return 0;
     }
@@ -69,7 +77,7 @@ final class StackCommands {
 
     @Override
     public Integer call() throws Exception {
-      new LocalStack(Settings.load(), LocalStack.Ports.DEFAULT).down(purge);
+      new LocalStack(Settings.load(), LocalStack.Ports.DEFAULT, 1).down(purge);
       return 0;
     }
   }
@@ -81,7 +89,10 @@ final class StackCommands {
 
     @Override
     public Integer call() throws Exception {
-      new LocalStack(Settings.load(), ports.ports()).status().forEach(System.out::println);
+      Settings settings = Settings.load();
+      new LocalStack(settings, ports.ports(), LocalStack.recordedReplicas(settings))
+          .status()
+          .forEach(System.out::println);
       return 0;
     }
   }

@@ -5,14 +5,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * The processes of the local stack: started with their output in {@code .kft/logs/<part>.log} and
@@ -45,8 +50,14 @@ final class StackProcesses {
     Files.deleteIfExists(pids.resolve(name + ".pid"));
   }
 
-  void start(LocalStack.Part part) throws IOException {
+  /**
+   * Starts {@code part} with its output appended to its log.
+   *
+   * @return the log's length before the start, where this run's output begins
+   */
+  long start(LocalStack.Part part) throws IOException {
     Path log = logs.resolve(part.name() + ".log");
+    long before = Files.isRegularFile(log) ? Files.size(log) : 0;
     ProcessBuilder builder =
         new ProcessBuilder(part.command())
             .directory(root.toFile())
@@ -58,6 +69,22 @@ final class StackProcesses {
     builder.environment().put("DJL_CACHE_DIR", home.resolve("djl-cache").toString());
     Process p = builder.start();
     Files.writeString(pids.resolve(part.name() + ".pid"), Long.toString(p.pid()));
+    return before;
+  }
+
+  /** The names of the parts with a process id on record. */
+  List<String> recorded() throws IOException {
+    if (!Files.isDirectory(pids)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(pids)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.endsWith(".pid"))
+          .map(f -> f.substring(0, f.length() - ".pid".length()))
+          .sorted()
+          .toList();
+    }
   }
 
   Optional<ProcessHandle> running(String name) throws IOException {
@@ -69,12 +96,13 @@ final class StackProcesses {
     return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
   }
 
-  void awaitLine(String name, String marker, Duration timeout)
+  /** Waits for {@code marker} in the part's log, after {@code from} (where its run began). */
+  void awaitLine(String name, String marker, long from, Duration timeout)
       throws IOException, InterruptedException {
     Path log = logs.resolve(name + ".log");
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
-      if (Files.isRegularFile(log) && Files.readString(log).contains(marker)) {
+      if (Files.isRegularFile(log) && since(log, from).contains(marker)) {
         return;
       }
       if (running(name).isEmpty()) {
@@ -83,6 +111,13 @@ final class StackProcesses {
       Thread.sleep(250);
     }
     throw new IOException(name + " did not start within " + timeout + "; see " + log);
+  }
+
+  private static String since(Path log, long from) throws IOException {
+    try (FileChannel channel = FileChannel.open(log)) {
+      channel.position(Math.min(from, channel.size()));
+      return new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   void awaitHealthy(LocalStack.Part part, Duration timeout)

@@ -34,7 +34,6 @@ import dev.kft.testing.KafkaTestClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,8 +67,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class PipelineE2ETest {
 
   private static final Duration WAIT = Duration.ofMinutes(4);
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+  private TestStack test;
   private Path home;
   private LocalStack stack;
   private Settings settings;
@@ -79,16 +78,10 @@ class PipelineE2ETest {
 
   @BeforeAll
   void up() throws Exception {
-    home = Files.createTempDirectory("kft-e2e-");
-    System.setProperty("kft.root", ROOT.toString());
-    System.setProperty("kft.home", home.toString());
-    int[] free = freePorts(6);
-    ports = new LocalStack.Ports(free[0], free[1], free[2], free[3], free[4], free[5]);
-    assertTrue(
-        new Services(Settings.load(), ports).built(),
-        "the services must be packaged first: ./mvnw -B verify builds them before this module");
-    stack = new LocalStack(Settings.load(), ports);
-    stack.up();
+    test = TestStack.up("e2e", 1);
+    home = test.home;
+    ports = test.ports;
+    stack = test.stack;
     scraper =
         new MetricsScraper(
             IntStream.of(ports.dataPrep(), ports.trainer(), ports.evaluator(), ports.registry())
@@ -103,13 +96,9 @@ class PipelineE2ETest {
     if (scraper != null) {
       scraper.close();
     }
-    if (stack != null) {
-      stack.down(false);
-      FileTrees.delete(stack.postgresData().getParent());
+    if (test != null) {
+      test.close();
     }
-    FileTrees.delete(home);
-    System.clearProperty("kft.root");
-    System.clearProperty("kft.home");
   }
 
   private Path spec(String name, String training, String registry) throws IOException {
@@ -410,7 +399,7 @@ class PipelineE2ETest {
     System.setProperty("kft.home", other.toString());
     try {
       IOException taken =
-          assertThrows(IOException.class, () -> new LocalStack(Settings.load(), ports).up());
+          assertThrows(IOException.class, () -> new LocalStack(Settings.load(), ports, 1).up());
       assertTrue(
           taken.getMessage().startsWith("port " + ports.kafka() + " (kafka) is taken by pid "),
           taken.getMessage());
@@ -489,24 +478,5 @@ class PipelineE2ETest {
       assertEquals(4, up.size(), "all four services scraped: " + up);
       assertTrue(jobs.size() > 0, "training jobs by outcome: " + jobs);
     }
-  }
-
-  /** Distinct free ports: all sockets stay open until every port is known. */
-  private static int[] freePorts(int count) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[count];
-    int[] ports = new int[count];
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
-      }
-    } finally {
-      for (ServerSocket s : sockets) {
-        if (s != null) {
-          s.close();
-        }
-      }
-    }
-    return ports;
   }
 }

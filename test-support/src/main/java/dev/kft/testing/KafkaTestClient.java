@@ -6,6 +6,7 @@ import dev.kft.events.EventSerializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -95,6 +97,41 @@ public final class KafkaTestClient {
   public List<ConsumerRecord<String, byte[]>> awaitRawRecords(
       String topic, Predicate<ConsumerRecord<String, byte[]>> done, Duration timeout) {
     return awaitRecords(topic, new ByteArrayDeserializer(), done, timeout);
+  }
+
+  /**
+   * Every committed record of {@code topic} up to its current end, raw, in each partition's order
+   * (partitions one after another).
+   */
+  public List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
+    List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new AssertionError("could not read " + topic + " to its end within a minute");
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(all::add);
+      }
+    }
+    all.sort(
+        Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
+            .thenComparingLong(ConsumerRecord::offset));
+    return all;
   }
 
   private <T> List<ConsumerRecord<String, T>> awaitRecords(
