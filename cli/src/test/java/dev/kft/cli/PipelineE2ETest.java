@@ -40,6 +40,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -155,6 +156,32 @@ class PipelineE2ETest {
 
   private List<Event> events(String topic, String jobId, int count) {
     return kafka.awaitEvents(topic, e -> e.jobId().equals(jobId), count, WAIT);
+  }
+
+  /**
+   * Runs first: every input of the bad-input catalogue ends in exactly one error that names what is
+   * wrong, and the stack keeps serving (the jobs of the other tests run on it afterwards).
+   */
+  @Test
+  @Order(1)
+  void everyBadInputEndsInOneErrorNamingWhatIsWrong() throws Exception {
+    List<BadInputCatalogue.Case> cases = BadInputCatalogue.cases();
+    assertTrue(cases.size() >= 40, cases.size() + " cases");
+    Map<BadInputCatalogue.Case, String> errors = new BadInputCheck(settings, home).run(cases);
+    List<String> wrong = new ArrayList<>();
+    for (BadInputCatalogue.Case c : cases) {
+      String error = errors.get(c);
+      String line = String.format("%-6s %-38s -> %s", c.kind(), c.name(), error);
+      System.out.println(line.strip());
+      if (error == null || !error.contains(c.error()) || error.contains(" | ")) {
+        wrong.add(line + "\n       expected one error holding: " + c.error());
+      }
+    }
+    assertEquals("", String.join("\n", wrong), "inputs without one clear error");
+    assertEquals(
+        4,
+        stack.status().stream().filter(l -> l.endsWith(", ready")).count(),
+        String.join("\n", stack.status()));
   }
 
   @Test

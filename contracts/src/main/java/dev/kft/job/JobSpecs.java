@@ -1,12 +1,15 @@
 package dev.kft.job;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads job specs from YAML or JSON, validates them and binds them to {@link JobSpec}. */
 public final class JobSpecs {
@@ -20,12 +23,25 @@ public final class JobSpecs {
    */
   public static JsonNode parse(String text) {
     try {
-      JsonNode tree = Json.yaml().readTree(text);
+      // a key given twice would otherwise silently keep the last value
+      JsonNode tree =
+          Json.yaml()
+              .reader()
+              .with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+              .readTree(text);
       return tree == null ? Json.mapper().missingNode() : tree;
     } catch (JsonProcessingException e) {
-      throw new SpecSyntaxException(e.getOriginalMessage(), e.getLocation());
+      Matcher duplicate = DUPLICATE.matcher(e.getOriginalMessage());
+      throw new SpecSyntaxException(
+          duplicate.find()
+              ? "the key '" + duplicate.group(1) + "' is given twice in one section"
+              : e.getOriginalMessage(),
+          e.getLocation());
     }
   }
+
+  /** Jackson's words for a key read twice into one object. */
+  private static final Pattern DUPLICATE = Pattern.compile("^Duplicate field '([^']*)'");
 
   /** Reads and parses a spec file. */
   public static JsonNode read(Path file) throws IOException {

@@ -176,6 +176,20 @@ class JobSpecTest {
   }
 
   @Test
+  void aKeyGivenTwiceIsASyntaxErrorNamingIt() {
+    SpecSyntaxException e =
+        assertThrows(
+            SpecSyntaxException.class,
+            () ->
+                JobSpecs.parse(
+                    "model: {source: m}\ntraining: {learning_rate: 0.1, learning_rate: 0.2}\n"));
+    assertTrue(
+        e.getMessage().startsWith("line 2, column ")
+            && e.getMessage().endsWith(": the key 'learning_rate' is given twice in one section"),
+        e.getMessage());
+  }
+
+  @Test
   void boundSpecSurvivesJson() throws Exception {
     JobSpec spec =
         validate(MINIMAL + "method: {type: lora, lora: {target_modules: all-linear}}\n").spec();

@@ -69,6 +69,13 @@ public final class DataSources {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while fetching " + location, e);
+    } catch (IOException e) {
+      throw new DataProblem(
+          "'"
+              + location
+              + "' could not be fetched: "
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
     if (response.statusCode() != 200) {
       response.body().close();

@@ -45,6 +45,9 @@ public final class JobIntake {
    */
   public Outcome read(String key, byte[] payload) {
     String keyJobId = JobIds.problem(key).isEmpty() ? key : null;
+    if (payload == null || payload.length == 0) {
+      return new Unreadable(keyJobId, "empty record: expected a SubmitJob");
+    }
     Event event;
     try {
       event = deserializer.deserialize("kft.jobs", payload);

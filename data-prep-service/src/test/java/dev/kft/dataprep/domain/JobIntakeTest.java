@@ -65,6 +65,9 @@ class JobIntakeTest {
             Unreadable.class, intake.read("j4", "nope".getBytes(StandardCharsets.UTF_8)));
     assertEquals("j4", u.jobId());
     assertNull(assertInstanceOf(Unreadable.class, intake.read(null, new byte[] {1, 2})).jobId());
+    assertEquals(
+        "empty record: expected a SubmitJob",
+        assertInstanceOf(Unreadable.class, intake.read("j4", new byte[0])).error());
   }
 
   @Test
