@@ -34,7 +34,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
 
   private final JobProcessor processor;
   private final DataPrepConfig config;
-  private final SettledJobs settled = new SettledJobs();
+  private final SettledJobs settled;
 
   public JobLoop(
       JobProcessor processor,
@@ -44,6 +44,7 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     super("kft-data-prep-jobs", bootstrapServers, "kft-data-prep", registry);
     this.processor = processor;
     this.config = config;
+    this.settled = new SettledJobs(bootstrapServers);
   }
 
   @Override
@@ -54,7 +55,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
 
   @Override
   protected List<String> topics() {
-    LOG.infof("%d jobs already settled", settled.load(bootstrapServers()));
     return List.of(Topics.JOBS);
   }
 
@@ -74,7 +74,6 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
     }
     if (!(outcome instanceof Accepted accepted)) {
       publisher.inTransaction(processor.settle(record, outcome), offsets, consumer.groupMetadata());
-      settled.add(outcome.jobId());
       return;
     }
     publisher.inTransaction(processor.accept(accepted), null, null);
@@ -106,6 +105,5 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
       outcomeWork = processor.fail(accepted, e.getCause());
     }
     publisher.inTransaction(outcomeWork, offsets, consumer.groupMetadata());
-    settled.add(accepted.jobId());
   }
 }

@@ -7,45 +7,45 @@ import dev.kft.events.JobRejected;
 import dev.kft.events.Topics;
 import dev.kft.messaging.TopicScan;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The job ids data-prep has already settled (prepared, failed or rejected), read from {@code
- * kft.job-events} when the loop starts and kept up to date as it settles jobs, so that a job
- * submitted again under the same id is not prepared twice.
+ * Whether data-prep has already settled a job (prepared, failed or rejected it), whichever instance
+ * did, so that a job submitted again under the same id is not prepared twice. Reads only the job's
+ * own partition of {@code kft.job-events}, never the whole topic.
  */
 final class SettledJobs {
 
-  private final Set<String> settled = ConcurrentHashMap.newKeySet();
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-  /** Reads every committed job event once; returns how many settled jobs it found. */
-  int load(String bootstrapServers) {
-    TopicScan.events(
+  private final String bootstrapServers;
+
+  SettledJobs(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * @throws dev.kft.messaging.KafkaUnavailableException when the partition cannot be read to its
+   *     end in time (the record is then read again later)
+   */
+  boolean contains(String jobId) {
+    AtomicBoolean settled = new AtomicBoolean();
+    TopicScan.eventsOf(
         bootstrapServers,
         Topics.JOB_EVENTS,
-        Duration.ofSeconds(120),
-        (key, e) -> {
+        jobId,
+        TIMEOUT,
+        e -> {
           if (isSettlement(e)) {
-            settled.add(e.jobId());
+            settled.set(true);
           }
         });
-    return settled.size();
+    return settled.get();
   }
 
   private static boolean isSettlement(Event e) {
     return e instanceof DatasetPrepared
         || e instanceof JobRejected
         || (e instanceof JobFailed f && "data-prep".equals(f.service()));
-  }
-
-  boolean contains(String jobId) {
-    return settled.contains(jobId);
-  }
-
-  void add(String jobId) {
-    if (jobId != null) {
-      settled.add(jobId);
-    }
   }
 }

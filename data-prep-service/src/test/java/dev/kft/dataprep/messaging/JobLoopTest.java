@@ -86,6 +86,37 @@ class JobLoopTest {
         "one JobAccepted and one DatasetPrepared: " + events);
   }
 
+  /**
+   * Another instance settled the job after this one started (its partition moved here since): the
+   * settlement on kft.job-events is found, and the job is not prepared again.
+   */
+  @Test
+  void aJobSettledByAnotherInstanceIsNotPreparedAgain() {
+    String yaml = Jobs.job("intake/small.csv", "", "").replace("size: 32", "size: 4");
+    String jobId = UUID.randomUUID().toString();
+    kafka.publish(
+        Topics.JOB_EVENTS,
+        new JobRejected(Event.newId(), jobId, Instant.now(), "settled elsewhere", List.of()));
+    kafka.publish(
+        Topics.JOBS,
+        new SubmitJob(Event.newId(), jobId, Instant.now(), JobSpecs.parse(yaml), "test"));
+    Event later = Jobs.submitAndAwait(kafka, yaml);
+    assertInstanceOf(DatasetPrepared.class, later);
+    List<Event> events =
+        kafka.awaitEvents(
+            Topics.JOB_EVENTS,
+            e -> e.jobId().equals(jobId) || e.jobId().equals(later.jobId()),
+            3,
+            Jobs.WAIT);
+    assertEquals(
+        List.of("settled elsewhere"),
+        events.stream()
+            .filter(e -> e.jobId().equals(jobId))
+            .map(e -> assertInstanceOf(JobRejected.class, e).reason())
+            .toList(),
+        "nothing published for the job again: " + events);
+  }
+
   @Test
   void invalidJobIsRejectedWithEveryProblem() {
     Event outcome =
