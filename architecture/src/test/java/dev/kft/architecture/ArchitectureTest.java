@@ -49,6 +49,7 @@ class ArchitectureTest {
         List.of(
             "dev.kft.events.Event",
             "dev.kft.checkpoint.BertConfig",
+            "dev.kft.text.Encoder",
             "dev.kft.nn.BertClassifier",
             "dev.kft.messaging.RecordLoop",
             "dev.kft.registry.domain.VersionExport",
@@ -104,6 +105,22 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(concat(ENGINE, DJL, new String[] {"dev.kft.messaging.."}))
+        .check(classes);
+  }
+
+  @Test
+  void textNeedsOnlyTheTokenizersOfDjl() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.kft.text..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            concat(
+                ENGINE,
+                new String[] {
+                  "ai.djl.ndarray..", "ai.djl.nn..", "ai.djl.pytorch..", "dev.kft.messaging.."
+                }))
         .check(classes);
   }
 

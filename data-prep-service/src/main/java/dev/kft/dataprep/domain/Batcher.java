@@ -2,7 +2,7 @@ package dev.kft.dataprep.domain;
 
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
-import dev.kft.dataprep.domain.Encoder.Encoded;
+import dev.kft.text.Encoder.Encoded;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -2,7 +2,6 @@ package dev.kft.dataprep.domain;
 
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
-import dev.kft.dataprep.domain.Encoder.Encoded;
 import dev.kft.events.DatasetPrepared.TokenLengthStats;
 import dev.kft.events.DatasetPrepared.Vocabulary;
 import dev.kft.io.Sha256;
@@ -10,6 +9,8 @@ import dev.kft.job.AugmentationSpec;
 import dev.kft.job.DatasetSpec;
 import dev.kft.job.JobSpec;
 import dev.kft.job.Padding;
+import dev.kft.text.Encoder;
+import dev.kft.text.Encoder.Encoded;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;

@@ -1,5 +1,7 @@
 package dev.kft.dataprep.domain;
 
+import dev.kft.text.Text;
+
 /**
  * A cleaned, labelled example on its way to tokenization.
  *
@@ -7,4 +9,5 @@ package dev.kft.dataprep.domain;
  * @param label its label id
  * @param augmented whether augmentation made it from the source row
  */
-public record Example(long row, String text, String pair, int label, boolean augmented) {}
+public record Example(long row, String text, String pair, int label, boolean augmented)
+    implements Text {}

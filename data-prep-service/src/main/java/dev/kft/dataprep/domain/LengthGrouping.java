@@ -1,6 +1,6 @@
 package dev.kft.dataprep.domain;
 
-import dev.kft.dataprep.domain.Encoder.Encoded;
+import dev.kft.text.Encoder.Encoded;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.kft.dataprep.domain;
 
 import dev.kft.checkpoint.VocabularyPruning;
-import dev.kft.dataprep.domain.Encoder.Encoded;
 import dev.kft.events.DatasetPrepared.Vocabulary;
+import dev.kft.text.Encoder.Encoded;
 import java.io.IOException;
 import java.util.BitSet;
 import java.util.Collection;

@@ -1,7 +1,7 @@
 package dev.kft.dataprep.domain;
 
-import dev.kft.dataprep.domain.Encoder.Encoded;
 import dev.kft.events.DatasetPrepared.TokenLengthStats;
+import dev.kft.text.Encoder.Encoded;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

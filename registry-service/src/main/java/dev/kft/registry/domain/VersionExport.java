@@ -1,5 +1,6 @@
 package dev.kft.registry.domain;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.LoraLayout;
 import dev.kft.checkpoint.ModelSource;
@@ -11,6 +12,7 @@ import dev.kft.checkpoint.TensorData;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.job.MethodType;
+import dev.kft.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +50,9 @@ public final class VersionExport {
   public record Exported(
       Path directory, String sha256, long sizeBytes, Path archive, String archiveSha256) {}
 
+  /** The tokenizer settings file of Hugging Face's layout. */
+  public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
+
   /** The directory of a PEFT version's adapter. */
   public static final String ADAPTER = "adapter";
 
@@ -58,9 +63,13 @@ public final class VersionExport {
   /**
    * Writes {@code target} (a directory) and {@code target.zip}.
    *
+   * @param maxLength the tokens per example the job trained and evaluated with: {@code
+   *     model_max_length} of {@code tokenizer_config.json}, so that a pipeline truncates as they
+   *     did
    * @throws IOException when a file is missing or the weights' sha256 is not {@code expectedSha256}
    */
-  public static Exported write(Path checkpoint, Path target, String expectedSha256, String card)
+  public static Exported write(
+      Path checkpoint, Path target, String expectedSha256, String card, int maxLength)
       throws IOException {
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
     FileTrees.delete(temp);
@@ -90,6 +99,7 @@ public final class VersionExport {
         throw new IOException("checkpoint " + checkpoint + " has no " + name);
       }
     }
+    tokenizerConfig(temp.resolve(TOKENIZER_CONFIG), maxLength);
     Files.writeString(temp.resolve("README.md"), card, StandardCharsets.UTF_8);
     Path weights = temp.resolve(ModelSource.WEIGHTS);
     String sha256 = Sha256.file(weights);
@@ -103,6 +113,19 @@ public final class VersionExport {
     Path archive = target.resolveSibling(target.getFileName() + ".zip");
     zip(target, archive);
     return new Exported(target, sha256, size, archive, Sha256.file(archive));
+  }
+
+  /** Sets {@code model_max_length} in {@code tokenizer_config.json}, keeping its other settings. */
+  private static void tokenizerConfig(Path file, int maxLength) throws IOException {
+    ObjectNode config =
+        Files.isRegularFile(file)
+            ? (ObjectNode) Json.mapper().readTree(file.toFile())
+            : Json.mapper().createObjectNode();
+    config.put("model_max_length", maxLength);
+    Files.writeString(
+        file,
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(config),
+        StandardCharsets.UTF_8);
   }
 
   /** Writes {@code adapter/} and the top-level weights of a PEFT checkpoint into {@code temp}. */

@@ -102,7 +102,8 @@ public final class Registrar {
               checkpoint,
               target.toAbsolutePath(),
               candidate.checkpointSha256(),
-              ModelCard.render(name, version.version(), candidate, prepared));
+              ModelCard.render(name, version.version(), candidate, prepared),
+              prepared.maxLength());
     } catch (IOException | RuntimeException e) {
       String message = "export failed: " + e.getMessage();
       LOG.warnf("job %s: %s", candidate.jobId(), message);

@@ -24,6 +24,7 @@ import dev.kft.job.MethodSpec;
 import dev.kft.job.MethodType;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.job.TargetModules;
+import dev.kft.json.Json;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.DropoutMasks;
@@ -145,7 +146,8 @@ class VersionExportTest {
         checkpoint(new MethodSpec(MethodType.LORA, lora, null, null), new Lora(lora, config()));
     Path target = dir.resolve("registry/m/1");
     String announced = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
-    VersionExport.Exported exported = VersionExport.write(checkpoint, target, announced, "card");
+    VersionExport.Exported exported =
+        VersionExport.write(checkpoint, target, announced, "card", 64);
 
     float[] adapted = logits(checkpoint);
     float[] merged = logits(target);
@@ -155,6 +157,13 @@ class VersionExportTest {
     }
     assertTrue(diff <= 1e-5, "merged vs adapted: max |Δlogit| " + diff);
     assertEquals(exported.sha256(), Sha256.file(target.resolve(ModelSource.WEIGHTS)));
+    assertEquals(
+        64,
+        Json.mapper()
+            .readTree(target.resolve(VersionExport.TOKENIZER_CONFIG).toFile())
+            .path("model_max_length")
+            .asInt(),
+        "a pipeline truncates as the job did");
     assertTrue(Files.isRegularFile(target.resolve("adapter/adapter_config.json")));
     try (SafeTensorsReader reader =
         SafeTensorsReader.open(target.resolve("adapter/" + PeftCheckpoint.WEIGHTS))) {
@@ -175,7 +184,7 @@ class VersionExportTest {
             new PromptTuning(prompt, config(), null));
     Path target = dir.resolve("registry/p/1");
     VersionExport.write(
-        checkpoint, target, Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)), "card");
+        checkpoint, target, Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)), "card", 64);
     assertArrayEquals(
         Files.readAllBytes(dir.resolve("artifacts/.bases/b").resolve(ModelSource.WEIGHTS)),
         Files.readAllBytes(target.resolve(ModelSource.WEIGHTS)));
@@ -200,7 +209,8 @@ class VersionExportTest {
                     checkpoint,
                     dir.resolve("registry/x/1"),
                     Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
-                    "card"));
+                    "card",
+                    64));
     assertTrue(e.getMessage().contains("the checkpoint was trained on"), e.getMessage());
   }
 }

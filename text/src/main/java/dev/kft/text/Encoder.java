@@ -1,4 +1,4 @@
-package dev.kft.dataprep.domain;
+package dev.kft.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Tokenizes examples with a Hugging Face {@code tokenizer.json}: special tokens added, sequences
- * truncated to {@code max_length} (pairs longest-first, as transformers does), and the length
- * before truncation kept for the report.
+ * Tokenizes texts as training saw them, with a Hugging Face {@code tokenizer.json}: special tokens
+ * added, sequences truncated to {@code max_length} (pairs longest-first, as transformers does), and
+ * the length before truncation kept for the report.
  */
 public final class Encoder implements AutoCloseable {
 
@@ -62,8 +62,8 @@ public final class Encoder implements AutoCloseable {
     return padId;
   }
 
-  /** Tokenizes examples, keeping their order; the native batch call uses every core itself. */
-  public List<Encoded> encode(List<Example> examples) {
+  /** Tokenizes texts, keeping their order; the native batch call uses every core itself. */
+  public List<Encoded> encode(List<? extends Text> examples) {
     List<Encoded> out = new ArrayList<>(examples.size());
     for (int start = 0; start < examples.size(); start += CHUNK) {
       out.addAll(encodeChunk(examples.subList(start, Math.min(examples.size(), start + CHUNK))));
@@ -71,8 +71,8 @@ public final class Encoder implements AutoCloseable {
     return out;
   }
 
-  private List<Encoded> encodeChunk(List<Example> chunk) {
-    String[] texts = chunk.stream().map(Example::text).toArray(String[]::new);
+  private List<Encoded> encodeChunk(List<? extends Text> chunk) {
+    String[] texts = chunk.stream().map(Text::text).toArray(String[]::new);
     // Straight to the native library: DJL's Encoding objects also copy tokens, offsets and masks
     // for every example, which took most of the time here.
     long[] handles =
@@ -81,7 +81,7 @@ public final class Encoder implements AutoCloseable {
             : TokenizersLibrary.LIB.batchEncodePair(
                 whole.getHandle(),
                 texts,
-                chunk.stream().map(Example::pair).toArray(String[]::new),
+                chunk.stream().map(Text::pair).toArray(String[]::new),
                 true);
     List<Encoded> out = new ArrayList<>(chunk.size());
     for (int i = 0; i < handles.length; i++) {
@@ -98,7 +98,7 @@ public final class Encoder implements AutoCloseable {
     return out;
   }
 
-  private Encoded fit(long[] ids, long[] types, Example example) {
+  private Encoded fit(long[] ids, long[] types, Text example) {
     int full = ids.length;
     if (full > maxLength) {
       if (example.pair() == null) {
