@@ -53,6 +53,7 @@ class ArchitectureTest {
             "dev.kft.nn.BertClassifier",
             "dev.kft.messaging.RecordLoop",
             "dev.kft.registry.domain.VersionExport",
+            "dev.kft.inference.rest.PredictResource",
             "dev.kft.cli.Kft")) {
       assertTrue(classes.contain(module), module + " was not imported");
     }
@@ -171,7 +172,7 @@ class ArchitectureTest {
 
   @Test
   void servicesDoNotReachIntoEachOther() {
-    List<String> services = List.of("dataprep", "trainer", "evaluator", "registry");
+    List<String> services = List.of("dataprep", "trainer", "evaluator", "registry", "inference");
     for (String service : services) {
       noClasses()
           .that()

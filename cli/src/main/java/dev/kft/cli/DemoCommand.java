@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void report(Settings settings, ModelVersionRegistered v) throws Exception {
-    RegistryClient registry = new RegistryClient(settings);
+    ApiClient registry = ApiClient.registry(settings);
     JsonNode version = registry.get("/api/models/" + v.modelName() + "/versions/" + v.version());
     JsonNode candidate = version.path("lineage").path("candidate");
     System.out.println(

@@ -140,7 +140,7 @@ final class JobWatch {
   /** Asks the registry whether it turned the candidate down; the one outcome not on Kafka. */
   private Integer registryVerdict() {
     try {
-      JsonNode job = new RegistryClient(settings).get("/api/jobs/" + jobId);
+      JsonNode job = ApiClient.registry(settings).get("/api/jobs/" + jobId);
       String status = job.path("status").asText();
       if (status.equals("NOT_APPROVED") || status.equals("FAILED")) {
         line("job " + status + ": " + job.path("reason").asText());

@@ -17,7 +17,7 @@ final class JobsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String query = status == null ? "" : "?status=" + status;
-    JsonNode jobs = new RegistryClient(Settings.load()).get("/api/jobs" + query);
+    JsonNode jobs = ApiClient.registry(Settings.load()).get("/api/jobs" + query);
     System.out.printf(
         Locale.ROOT, "%-36s  %-13s  %-24s  %s%n", "JOB", "STATUS", "MODEL", "UPDATED");
     for (JsonNode j : jobs) {
@@ -40,7 +40,7 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      JsonNode j = new RegistryClient(Settings.load()).get("/api/jobs/" + jobId);
+      JsonNode j = ApiClient.registry(Settings.load()).get("/api/jobs/" + jobId);
       System.out.println("job     " + j.path("jobId").asText());
       System.out.println("status  " + j.path("status").asText());
       System.out.println("model   " + j.path("modelName").asText("-"));
@@ -76,7 +76,7 @@ final class JobsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      new RegistryClient(Settings.load()).post("/api/jobs/" + jobId + "/cancel");
+      ApiClient.registry(Settings.load()).post("/api/jobs/" + jobId + "/cancel");
       System.out.println("cancel requested for " + jobId);
       return 0;
     }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.Model.class,
       ModelsCommand.Alias.class,
       ModelsCommand.Download.class,
+      PredictCommand.class,
       StackCommands.Up.class,
       StackCommands.Down.class,
       StackCommands.Status.class,

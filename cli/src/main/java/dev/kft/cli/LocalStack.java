@@ -24,14 +24,21 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The local stack: one Apache Kafka broker and one PostgreSQL, each in a JVM process of their own,
- * and the four services as separate processes on loopback (data-prep, the trainer and the evaluator
+ * and the five services as separate processes on loopback (data-prep, the trainer and the evaluator
  * as one or more instances each), with logs, process ids and data under {@code .kft/}. No Docker.
  */
 final class LocalStack {
 
   /** Ports of the stack. */
-  record Ports(int kafka, int postgres, int dataPrep, int trainer, int evaluator, int registry) {
-    static final Ports DEFAULT = new Ports(9092, 5433, 8081, 8082, 8083, 8084);
+  record Ports(
+      int kafka,
+      int postgres,
+      int dataPrep,
+      int trainer,
+      int evaluator,
+      int registry,
+      int inference) {
+    static final Ports DEFAULT = new Ports(9092, 5433, 8081, 8082, 8083, 8084, 8085);
   }
 
   /** One process of the stack, listening on {@code port}. */
@@ -300,6 +307,7 @@ final class LocalStack {
     Properties p = new Properties();
     p.setProperty("kafka", "127.0.0.1:" + ports.kafka());
     p.setProperty("registry", "http://127.0.0.1:" + ports.registry());
+    p.setProperty("inference", "http://127.0.0.1:" + ports.inference());
     p.setProperty("token", token);
     p.setProperty(REPLICAS, Integer.toString(replicas));
     try (Writer w = Files.newBufferedWriter(settings.home().resolve(Settings.FILE))) {

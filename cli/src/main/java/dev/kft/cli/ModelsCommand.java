@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -31,7 +32,7 @@ final class ModelsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JsonNode models = new RegistryClient(Settings.load()).get("/api/models");
+    JsonNode models = ApiClient.registry(Settings.load()).get("/api/models");
     System.out.printf(Locale.ROOT, "%-32s  %-7s  %s%n", "MODEL", "LATEST", "ALIASES");
     for (JsonNode m : models) {
       System.out.printf(
@@ -44,15 +45,30 @@ final class ModelsCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@code kft model NAME}. */
-  @Command(name = "model", description = "Show a model's versions with their key metrics.")
+  /** {@code kft model NAME [--errors]}. */
+  @Command(
+      name = "model",
+      description =
+          "Show a model's versions with their key metrics, or (--errors) a version's most"
+              + " confident mistakes on the test split.")
   static final class Model implements Callable<Integer> {
-    @Parameters(paramLabel = "NAME")
+    @Parameters(paramLabel = "NAME", description = "NAME, or NAME:VERSION with --errors")
     String name;
+
+    @Option(
+        names = "--errors",
+        description = "the test rows the version got wrong, most confident first")
+    boolean errors;
+
+    @Option(names = "--limit", defaultValue = "10", description = "rows with --errors (10)")
+    int limit;
 
     @Override
     public Integer call() throws Exception {
-      RegistryClient registry = new RegistryClient(Settings.load());
+      ApiClient registry = ApiClient.registry(Settings.load());
+      if (errors) {
+        return mistakes(registry);
+      }
       JsonNode model = registry.get("/api/models/" + name);
       System.out.println(
           name
@@ -66,6 +82,38 @@ final class ModelsCommand implements Callable<Integer> {
             v.path("createdAt").asText(),
             Render.headline(metrics(v.path("testMetrics")), "test_"),
             v.path("aliases").toString());
+      }
+      return 0;
+    }
+
+    /** The chosen (else newest) version's most confident mistakes on the test split. */
+    private int mistakes(ApiClient registry) throws Exception {
+      int colon = name.lastIndexOf(':');
+      String model = colon < 0 ? name : name.substring(0, colon);
+      String version =
+          colon < 0
+              ? registry.get("/api/models/" + model).path("latestVersion").asText()
+              : name.substring(colon + 1);
+      JsonNode rows =
+          registry.get(
+              "/api/models/"
+                  + model
+                  + "/versions/"
+                  + version
+                  + "/predictions?errors=true&limit="
+                  + limit);
+      System.out.println(model + " v" + version + ": " + rows.size() + " most confident mistakes");
+      for (JsonNode r : rows) {
+        String predicted = r.path("predicted").asText();
+        String text = r.path("text").asText();
+        System.out.printf(
+            Locale.ROOT,
+            "  row %-6d %s -> %s (%.3f)  %s%n",
+            r.path("row").asInt(),
+            r.path("label").asText(),
+            predicted,
+            r.path("probabilities").path(predicted).asDouble(),
+            text.length() > 60 ? text.substring(0, 59) + "…" : text);
       }
       return 0;
     }
@@ -91,7 +139,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      new RegistryClient(Settings.load())
+      ApiClient.registry(Settings.load())
           .put("/api/models/" + name + "/aliases/" + alias, Map.of("version", version));
       System.out.println(name + "@" + alias + " -> v" + version);
       return 0;
@@ -109,7 +157,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      RegistryClient registry = new RegistryClient(Settings.load());
+      ApiClient registry = ApiClient.registry(Settings.load());
       JsonNode version = registry.get(versionPath(registry, model));
       String name = version.path("name").asText();
       int number = version.path("version").asInt();
@@ -125,7 +173,7 @@ final class ModelsCommand implements Callable<Integer> {
       return 0;
     }
 
-    static String versionPath(RegistryClient registry, String spec)
+    static String versionPath(ApiClient registry, String spec)
         throws IOException, InterruptedException {
       int at = spec.indexOf('@');
       int colon = spec.indexOf(':');

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command lines of the four services in the local stack, with their settings. Data-prep, the
+ * The command lines of the five services in the local stack, with their settings. Data-prep, the
  * trainer and the evaluator may run as several instances: instance {@code n} (from 2) is named
  * {@code <service>-n}, listens on the service's port + 10·(n-1) and has a transactional id of its
  * own.
@@ -63,6 +63,12 @@ final class Services {
             "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
                 + ports.postgres()
                 + "/postgres"));
+    parts.add(
+        part(
+            "inference",
+            "inference-service",
+            ports.inference(),
+            "-Dkft.inference.model-roots=" + settings.home().resolve("registry")));
     return parts;
   }
 
@@ -97,7 +103,12 @@ final class Services {
 
   /** Whether every service has been built. */
   boolean built() {
-    return List.of("data-prep-service", "trainer-service", "evaluator-service", "registry-service")
+    return List.of(
+            "data-prep-service",
+            "trainer-service",
+            "evaluator-service",
+            "registry-service",
+            "inference-service")
         .stream()
         .allMatch(
             m ->

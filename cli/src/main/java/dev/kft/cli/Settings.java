@@ -9,13 +9,15 @@ import java.util.Properties;
 /**
  * Where kft's local state lives and how to reach a stack. {@code kft up} writes {@code
  * .kft/stack.properties} (ports, token); environment variables {@code KFT_KAFKA}, {@code
- * KFT_REGISTRY} and {@code KFT_TOKEN} point the command at another stack instead.
+ * KFT_REGISTRY}, {@code KFT_INFERENCE} and {@code KFT_TOKEN} point the command at another stack
+ * instead.
  *
  * @param root the kft checkout (the current directory, or {@code KFT_ROOT})
  * @param home {@code <root>/.kft} unless {@code KFT_HOME} says otherwise: logs, process ids,
  *     artifacts, registry exports
  */
-public record Settings(Path root, Path home, String kafka, String registry, String token) {
+public record Settings(
+    Path root, Path home, String kafka, String registry, String inference, String token) {
 
   static final String FILE = "stack.properties";
 
@@ -40,6 +42,7 @@ public record Settings(Path root, Path home, String kafka, String registry, Stri
         home,
         env("KFT_KAFKA", stack.getProperty("kafka", "127.0.0.1:9092")),
         env("KFT_REGISTRY", stack.getProperty("registry", "http://127.0.0.1:8084")),
+        env("KFT_INFERENCE", stack.getProperty("inference", "http://127.0.0.1:8085")),
         env("KFT_TOKEN", stack.getProperty("token")));
   }
 

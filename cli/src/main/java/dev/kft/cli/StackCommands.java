@@ -20,12 +20,12 @@ final class StackCommands {
     @Option(
         names = "--http-port-base",
         defaultValue = "8080",
-        description = "services listen on base+1 (data-prep) to base+4 (registry)")
+        description = "services listen on base+1 (data-prep) to base+5 (inference)")
     int httpBase;
 
     LocalStack.Ports ports() {
       return new LocalStack.Ports(
-          kafka, postgres, httpBase + 1, httpBase + 2, httpBase + 3, httpBase + 4);
+          kafka, postgres, httpBase + 1, httpBase + 2, httpBase + 3, httpBase + 4, httpBase + 5);
     }
   }
 

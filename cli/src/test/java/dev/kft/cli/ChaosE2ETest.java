@@ -293,7 +293,7 @@ class ChaosE2ETest {
 
   /** The one READY version of each model has the same tensors, bit for bit; returns how many. */
   private int sameWeights(String reference, String chaos) throws Exception {
-    RegistryClient registry = new RegistryClient(Settings.load());
+    ApiClient registry = ApiClient.registry(Settings.load());
     JsonNode versions = registry.get("/api/models/" + chaos + "/versions");
     assertEquals(1, versions.size(), chaos + ": " + versions);
     assertEquals("READY", versions.get(0).path("status").asText(), versions.toString());
@@ -330,6 +330,6 @@ class ChaosE2ETest {
     List<String> notReady =
         status.stream().filter(l -> l.contains("stopped") || l.contains("not ready")).toList();
     assertEquals(List.of(), notReady, String.join("\n", status));
-    assertEquals(9, status.size(), "Kafka, PostgreSQL and seven service instances: " + status);
+    assertEquals(10, status.size(), "Kafka, PostgreSQL and eight service instances: " + status);
   }
 }

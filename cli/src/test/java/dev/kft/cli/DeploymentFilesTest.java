@@ -94,6 +94,7 @@ class DeploymentFilesTest {
             "trainer",
             "evaluator",
             "registry",
+            "inference",
             "prometheus",
             "grafana"),
         toSet(services.fieldNames()));

@@ -17,11 +17,11 @@ final class FreePorts {
   static LocalStack.Ports forStack(int replicas) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
-      int[] p = new int[6];
+      int[] p = new int[7];
       for (int i = 0; i < p.length; i++) {
-        p[i] = take(held, i < 2 || i == 5 ? 1 : replicas);
+        p[i] = take(held, i >= 2 && i <= 4 ? replicas : 1);
       }
-      return new LocalStack.Ports(p[0], p[1], p[2], p[3], p[4], p[5]);
+      return new LocalStack.Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
     } finally {
       for (ServerSocket s : held) {
         s.close();

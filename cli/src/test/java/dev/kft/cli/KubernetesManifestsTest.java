@@ -113,7 +113,7 @@ class KubernetesManifestsTest {
     List<Deployment> deployments = typed(objects, "Deployment", Deployment.class);
     List<Service> services = typed(objects, "Service", Service.class);
     assertEquals(
-        Set.of("data-prep", "trainer", "evaluator", "registry"),
+        Set.of("data-prep", "trainer", "evaluator", "registry", "inference"),
         names(deployments.stream().map(d -> d.getMetadata().getName())));
     objects.forEach(o -> assertEquals("kft", o.path("metadata").path("namespace").asText("kft")));
 

@@ -123,12 +123,25 @@ class PipelineE2ETest {
           text_column: review
           label_column: label
         training: {per_device_train_batch_size: 32, per_device_eval_batch_size: 256,
-          learning_rate: 0.002, logging_steps: 5, eval_strategy: steps, %s}
+          eval_strategy: steps, %s}
         registry: %s
         method: %s
         """
-            .formatted("chnsenticorp/chnsenticorp_htl_all.csv", training, registry, method));
+            .formatted(
+                "chnsenticorp/chnsenticorp_htl_all.csv", withDefaults(training), registry, method));
     return file;
+  }
+
+  /** The tests' learning rate and logging interval unless {@code training} sets its own. */
+  private static String withDefaults(String training) {
+    String all = training;
+    if (!training.contains("learning_rate:")) {
+      all += ", learning_rate: 0.002";
+    }
+    if (!training.contains("logging_steps:")) {
+      all += ", logging_steps: 5";
+    }
+    return all;
   }
 
   private record Run(int exit, String out) {}
@@ -179,7 +192,7 @@ class PipelineE2ETest {
     }
     assertEquals("", String.join("\n", wrong), "inputs without one clear error");
     assertEquals(
-        4,
+        5,
         stack.status().stream().filter(l -> l.endsWith(", ready")).count(),
         String.join("\n", stack.status()));
   }
@@ -237,7 +250,7 @@ class PipelineE2ETest {
         candidate.testMetrics().get("test_accuracy") > 0.5, candidate.testMetrics().toString());
     assertInstanceOf(ModelVersionRegistered.class, events(Topics.MODELS, jobId, 1).get(0));
 
-    JsonNode version = new RegistryClient(settings).get("/api/models/" + name + "/versions/1");
+    JsonNode version = ApiClient.registry(settings).get("/api/models/" + name + "/versions/1");
     assertEquals("READY", version.path("status").asText());
     assertEquals(jobId, version.path("jobId").asText());
 
@@ -248,9 +261,81 @@ class PipelineE2ETest {
     Path target = home.resolve("downloaded");
     Run download = kft("download", name + "@staging", target.toString());
     assertEquals(0, download.exit(), download.out());
+    predictionsOf(name);
+    sameAsTheEvaluator(name, target.resolve("test_predictions.jsonl"));
     for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
     }
+  }
+
+  /**
+   * The inference service gives every test row the labels and probabilities the evaluator gave it
+   * (the rows' texts as the evaluator recorded them), and kft model --errors shows its mistakes.
+   */
+  private void sameAsTheEvaluator(String name, Path predictions) throws Exception {
+    List<JsonNode> rows = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(predictions)) {
+      rows.add(Json.mapper().readTree(line));
+    }
+    assertTrue(rows.size() > 500, rows.size() + " test rows");
+    double maxDiff = 0;
+    int sameLabel = 0;
+    for (int start = 0; start < rows.size(); start += 200) {
+      List<JsonNode> batch = rows.subList(start, Math.min(rows.size(), start + 200));
+      JsonNode answer =
+          ApiClient.inference(settings)
+              .post(
+                  "/api/predict/" + name + ":1",
+                  Map.of("inputs", batch.stream().map(r -> r.path("text").asText()).toList()));
+      for (int i = 0; i < batch.size(); i++) {
+        JsonNode best = answer.path("predictions").get(i).get(0);
+        JsonNode row = batch.get(i);
+        sameLabel += best.path("label").asText().equals(row.path("predicted").asText()) ? 1 : 0;
+        double evaluator = row.path("probabilities").path(best.path("label").asText()).asDouble();
+        maxDiff = Math.max(maxDiff, Math.abs(best.path("score").asDouble() - evaluator));
+      }
+    }
+    System.out.printf(
+        "inference vs evaluator on %d test rows: %d same label, max |Δp| %.2g%n",
+        rows.size(), sameLabel, maxDiff);
+    assertEquals(rows.size(), sameLabel, "the evaluator's predicted label for every row");
+    assertTrue(maxDiff <= 1e-5, "max |Δp| " + maxDiff);
+    Run errors = kft("model", name + ":1", "--errors", "--limit", "3");
+    assertEquals(0, errors.exit(), errors.out());
+    assertTrue(errors.out().contains("most confident mistakes"), errors.out());
+  }
+
+  /** The stack's inference service classifies with the registered version, from kft predict. */
+  private void predictionsOf(String name) throws Exception {
+    Run shown = kft("predict", name + "@staging", "房间很干净，服务很好", "太差了", "--top-k", "2");
+    assertEquals(0, shown.exit(), shown.out());
+    List<String> rows = shown.out().lines().toList();
+    assertEquals(2, rows.size(), shown.out());
+    assertTrue(rows.get(1).endsWith("太差了"), rows.get(1));
+    Path csv =
+        Files.writeString(home.resolve("texts.csv"), "id,review\n1,早餐一般\n2,\"差, 很差\"\n3,还行\n");
+    Path out = home.resolve("predictions.jsonl");
+    Run filed =
+        kft(
+            "predict",
+            name + ":1",
+            "--file",
+            csv.toString(),
+            "--text-column",
+            "review",
+            "--output",
+            out.toString());
+    assertEquals(0, filed.exit(), filed.out());
+    List<String> lines = Files.readAllLines(out);
+    assertEquals(3, lines.size(), lines.toString());
+    JsonNode second = Json.mapper().readTree(lines.get(1));
+    assertEquals("差, 很差", second.path("text").asText());
+    assertEquals(1, second.path("version").asInt());
+    double score = second.path("predictions").get(0).path("score").asDouble();
+    assertTrue(score >= 0.5 && score <= 1, "the most probable of two labels: " + score);
+    assertTrue(
+        Set.of("0", "1").contains(second.path("predictions").get(0).path("label").asText()),
+        second.toString());
   }
 
   @Test
@@ -325,7 +410,7 @@ class PipelineE2ETest {
     TrainingFinished finished = jobEvent(jobId, TrainingFinished.class);
     assertEquals(TrainingFinished.Reason.EARLY_STOPPED, finished.reason());
     assertTrue(finished.step() < 400, "stopped at step " + finished.step());
-    JsonNode job = new RegistryClient(settings).get("/api/jobs/" + jobId);
+    JsonNode job = ApiClient.registry(settings).get("/api/jobs/" + jobId);
     assertEquals("EARLY_STOPPED", job.path("status").asText());
   }
 
@@ -361,7 +446,7 @@ class PipelineE2ETest {
       }
     }
     assertTrue(
-        stack.status().stream().filter(l -> l.endsWith(", ready")).count() == 4,
+        stack.status().stream().filter(l -> l.endsWith(", ready")).count() == 5,
         String.join("\n", stack.status()));
   }
 

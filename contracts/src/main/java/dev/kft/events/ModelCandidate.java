@@ -25,6 +25,8 @@ import java.util.UUID;
  * @param evalConfusionMatrixUri SVG of the validation confusion matrix, or null
  * @param testConfusionMatrixUri SVG of the test confusion matrix, or null
  * @param finished why training ended
+ * @param testPredictionsUri the test split's per-example predictions (JSON lines: row, text as the
+ *     model saw it, label, predicted label, probabilities), or null
  */
 public record ModelCandidate(
     UUID eventId,
@@ -43,5 +45,6 @@ public record ModelCandidate(
     Map<String, Double> testMetrics,
     ConfusionMatrix testConfusionMatrix,
     String testConfusionMatrixUri,
-    TrainingFinished.Reason finished)
+    TrainingFinished.Reason finished,
+    String testPredictionsUri)
     implements EvaluationEvent {}

@@ -136,7 +136,8 @@ class EventJsonTest {
             Map.of("test_f1", 0.88),
             matrix,
             "file:///a/test-cm.svg",
-            Reason.COMPLETED),
+            Reason.COMPLETED,
+            "file:///a/test_predictions.jsonl"),
         new StopTraining(id, JOB, AT, Reason.CANCELLED, "cancelled by alice", "alice"),
         new ModelVersionRegistered(
             id, JOB, AT, "sentiment", 3, "file:///registry/sentiment/3", "9a9a", 4096),

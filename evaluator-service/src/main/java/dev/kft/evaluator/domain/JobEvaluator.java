@@ -3,6 +3,7 @@ package dev.kft.evaluator.domain;
 import ai.djl.ndarray.NDManager;
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
+import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.events.CheckpointEvaluated;
 import dev.kft.events.CheckpointSaved;
@@ -17,6 +18,7 @@ import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.model.ModelLoader;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +72,7 @@ public final class JobEvaluator {
     if (state.evaluation(saved.step()).isEmpty()) {
       List<TokenizedBatch> validation =
           state.batches(Split.VALIDATION, () -> source.read(prepared, Split.VALIDATION));
-      SplitEvaluation.Result result = evaluate(checkpoint, prepared, validation, "eval_");
+      SplitEvaluation.Result result = evaluate(checkpoint, prepared, validation, "eval_", false);
       samples += result.samples();
       BestModelTracker.Verdict verdict;
       try {
@@ -96,10 +98,14 @@ public final class JobEvaluator {
   }
 
   private SplitEvaluation.Result evaluate(
-      Path checkpoint, DatasetPrepared prepared, List<TokenizedBatch> batches, String prefix)
+      Path checkpoint,
+      DatasetPrepared prepared,
+      List<TokenizedBatch> batches,
+      String prefix,
+      boolean keepRows)
       throws IOException {
     if (batches.isEmpty()) {
-      return new SplitEvaluation.Result(Map.of(), null, 0);
+      return new SplitEvaluation.Result(Map.of(), null, 0, List.of());
     }
     try (NDManager manager = NDManager.newBaseManager()) {
       ModelLoader.Loaded loaded =
@@ -112,7 +118,8 @@ public final class JobEvaluator {
           batches,
           prepared.labelNames(),
           prefix,
-          prepared.spec().training().perDeviceEvalBatchSize());
+          prepared.spec().training().perDeviceEvalBatchSize(),
+          keepRows);
     }
   }
 
@@ -148,9 +155,20 @@ public final class JobEvaluator {
         useBest ? state.best().get() : state.evaluation(saved.step()).orElseThrow();
     Path dir = checkpoint.resolveSibling("checkpoint-" + chosen.step());
     List<TokenizedBatch> test = source.read(prepared, Split.TEST);
-    SplitEvaluation.Result result = evaluate(dir, prepared, test, "test_");
+    SplitEvaluation.Result result = evaluate(dir, prepared, test, "test_", true);
     ConfusionMatrix matrix = matrix(prepared, result);
     String svg = write(dir, "test", chosen.step(), result, matrix);
+    Path tokenizer = dir.resolve(ModelSource.TOKENIZER);
+    String predictions =
+        svg == null || !Files.isRegularFile(tokenizer)
+            ? null
+            : TestPredictions.write(
+                    Path.of(URI.create(svg)).resolveSibling(TestPredictions.FILE),
+                    result.rows(),
+                    prepared.labelNames(),
+                    tokenizer)
+                .toUri()
+                .toString();
     ModelCandidate event =
         new ModelCandidate(
             Event.newId(),
@@ -169,7 +187,8 @@ public final class JobEvaluator {
             result.metrics(),
             matrix,
             svg,
-            saved.finished());
+            saved.finished(),
+            predictions);
     return new CandidateWork(event, result.samples());
   }
 

@@ -3,6 +3,8 @@ package dev.kft.evaluator.domain;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.Inference;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,20 +24,32 @@ public final class SplitEvaluation {
    * @param confusion {@code counts[true][predicted]}
    * @param samples examples evaluated
    */
-  public record Result(Map<String, Double> metrics, long[][] confusion, long samples) {}
+  public record Result(
+      Map<String, Double> metrics, long[][] confusion, long samples, List<Row> rows) {}
+
+  /**
+   * One example's prediction.
+   *
+   * @param rowId the example's row in the source data (negative: made by augmentation)
+   * @param ids its tokens, without padding
+   * @param probabilities per label
+   */
+  public record Row(int rowId, int[] ids, int truth, int predicted, float[] probabilities) {}
 
   private SplitEvaluation() {}
 
   /**
    * @param prefix {@code eval_} or {@code test_}
    * @param batchSize most rows run through the model at once
+   * @param keepRows keep each example's prediction in the result
    */
   public static Result run(
       BertClassifier model,
       List<TokenizedBatch> batches,
       List<String> labelNames,
       String prefix,
-      int batchSize) {
+      int batchSize,
+      boolean keepRows) {
     int n = batches.stream().mapToInt(TokenizedBatch::rows).sum();
     if (n == 0) {
       throw new IllegalArgumentException("the split has no examples to evaluate");
@@ -45,6 +59,7 @@ public final class SplitEvaluation {
     double[] positive = new double[n];
     double lossSum = 0;
     Inference inference = new Inference(model, batchSize);
+    List<Row> rows = new ArrayList<>();
     int i = 0;
     for (TokenizedBatch batch : batches) {
       Inference.Result out = inference.run(batch);
@@ -53,6 +68,15 @@ public final class SplitEvaluation {
         predicted[i] = argmax(out.logits()[r]);
         positive[i] = labelNames.size() == 2 ? out.probabilities()[r][1] : 0;
         lossSum += crossEntropy(out.logits()[r], truth[i]);
+        if (keepRows) {
+          rows.add(
+              new Row(
+                  batch.rowIds()[r],
+                  tokens(batch, r),
+                  truth[i],
+                  predicted[i],
+                  out.probabilities()[r]));
+        }
       }
     }
     ClassificationMetrics m = ClassificationMetrics.of(truth, predicted, labelNames.size(), 0.0);
@@ -73,7 +97,17 @@ public final class SplitEvaluation {
       metrics.put(prefix + "f1_" + label, s.f1());
       metrics.put(prefix + "support_" + label, (double) m.support(k));
     }
-    return new Result(metrics, m.confusion(), n);
+    return new Result(metrics, m.confusion(), n, rows);
+  }
+
+  /** Row {@code r}'s tokens, without padding. */
+  private static int[] tokens(TokenizedBatch batch, int r) {
+    int from = r * batch.sequenceLength();
+    int length = 0;
+    while (length < batch.sequenceLength() && batch.attentionMask()[from + length] == 1) {
+      length++;
+    }
+    return Arrays.copyOfRange(batch.inputIds(), from, from + length);
   }
 
   static int argmax(float[] values) {

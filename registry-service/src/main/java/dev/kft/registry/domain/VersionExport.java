@@ -53,6 +53,9 @@ public final class VersionExport {
   /** The tokenizer settings file of Hugging Face's layout. */
   public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
 
+  /** The evaluator's per-example predictions on the test split, in an export. */
+  public static final String TEST_PREDICTIONS = "test_predictions.jsonl";
+
   /** The directory of a PEFT version's adapter. */
   public static final String ADAPTER = "adapter";
 
@@ -66,10 +69,17 @@ public final class VersionExport {
    * @param maxLength the tokens per example the job trained and evaluated with: {@code
    *     model_max_length} of {@code tokenizer_config.json}, so that a pipeline truncates as they
    *     did
+   * @param testPredictions the evaluator's per-example predictions on the test split, kept as
+   *     {@value #TEST_PREDICTIONS}; or null
    * @throws IOException when a file is missing or the weights' sha256 is not {@code expectedSha256}
    */
   public static Exported write(
-      Path checkpoint, Path target, String expectedSha256, String card, int maxLength)
+      Path checkpoint,
+      Path target,
+      String expectedSha256,
+      String card,
+      int maxLength,
+      Path testPredictions)
       throws IOException {
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
     FileTrees.delete(temp);
@@ -100,6 +110,9 @@ public final class VersionExport {
       }
     }
     tokenizerConfig(temp.resolve(TOKENIZER_CONFIG), maxLength);
+    if (testPredictions != null) {
+      Files.copy(testPredictions, temp.resolve(TEST_PREDICTIONS));
+    }
     Files.writeString(temp.resolve("README.md"), card, StandardCharsets.UTF_8);
     Path weights = temp.resolve(ModelSource.WEIGHTS);
     String sha256 = Sha256.file(weights);

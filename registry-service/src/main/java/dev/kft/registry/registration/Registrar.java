@@ -103,7 +103,10 @@ public final class Registrar {
               target.toAbsolutePath(),
               candidate.checkpointSha256(),
               ModelCard.render(name, version.version(), candidate, prepared),
-              prepared.maxLength());
+              prepared.maxLength(),
+              candidate.testPredictionsUri() == null
+                  ? null
+                  : artifacts.resolve(candidate.testPredictionsUri()));
     } catch (IOException | RuntimeException e) {
       String message = "export failed: " + e.getMessage();
       LOG.warnf("job %s: %s", candidate.jobId(), message);

@@ -1,12 +1,16 @@
 package dev.kft.registry.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.registry.domain.AliasMove;
 import dev.kft.registry.domain.ModelVersion;
 import dev.kft.registry.domain.RegisteredModel;
+import dev.kft.registry.domain.TestPredictionsFile;
+import dev.kft.registry.domain.VersionExport;
 import dev.kft.registry.messaging.OutboxRelay;
 import dev.kft.registry.persistence.AliasRepository;
 import dev.kft.registry.persistence.ModelRepository;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
@@ -16,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.sql.SQLException;
@@ -78,6 +83,34 @@ public class ModelResource {
     return models
         .version(name, v)
         .orElseThrow(() -> Problem.notFound("model '" + name + "' has no version " + v));
+  }
+
+  @GET
+  @Path("{name}/versions/{version}/predictions")
+  @Operation(
+      summary =
+          "The version's per-example predictions on the test split (errors=true: only the"
+              + " mistakes, most confident first)")
+  public List<JsonNode> predictions(
+      @PathParam("name") String name,
+      @PathParam("version") String version,
+      @QueryParam("errors") boolean errors,
+      @QueryParam("limit") @DefaultValue("100") int limit)
+      throws SQLException, IOException {
+    if (limit < 1 || limit > 10_000) {
+      throw Problem.badRequest("limit: must be 1 to 10000, got " + limit);
+    }
+    ModelVersion v = version(name, version);
+    java.nio.file.Path file =
+        v.artifactUri() == null
+            ? null
+            : java.nio.file.Path.of(URI.create(v.artifactUri()))
+                .resolve(VersionExport.TEST_PREDICTIONS);
+    if (file == null || !Files.isRegularFile(file)) {
+      throw Problem.notFound(
+          "version " + v.version() + " of '" + name + "' has no test predictions");
+    }
+    return TestPredictionsFile.read(file, errors, limit);
   }
 
   @GET

@@ -147,7 +147,7 @@ class VersionExportTest {
     Path target = dir.resolve("registry/m/1");
     String announced = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
     VersionExport.Exported exported =
-        VersionExport.write(checkpoint, target, announced, "card", 64);
+        VersionExport.write(checkpoint, target, announced, "card", 64, null);
 
     float[] adapted = logits(checkpoint);
     float[] merged = logits(target);
@@ -184,7 +184,12 @@ class VersionExportTest {
             new PromptTuning(prompt, config(), null));
     Path target = dir.resolve("registry/p/1");
     VersionExport.write(
-        checkpoint, target, Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)), "card", 64);
+        checkpoint,
+        target,
+        Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
+        "card",
+        64,
+        null);
     assertArrayEquals(
         Files.readAllBytes(dir.resolve("artifacts/.bases/b").resolve(ModelSource.WEIGHTS)),
         Files.readAllBytes(target.resolve(ModelSource.WEIGHTS)));
@@ -210,7 +215,8 @@ class VersionExportTest {
                     dir.resolve("registry/x/1"),
                     Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
                     "card",
-                    64));
+                    64,
+                    null));
     assertTrue(e.getMessage().contains("the checkpoint was trained on"), e.getMessage());
   }
 }

@@ -135,7 +135,8 @@ class RegistrationTest {
               Map.of("test_accuracy", 0.9),
               null,
               null,
-              Reason.COMPLETED);
+              Reason.COMPLETED,
+              null);
     }
   }
 

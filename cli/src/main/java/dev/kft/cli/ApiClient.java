@@ -11,8 +11,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Calls the registry's REST API, with the stack's bearer token on writes. */
-final class RegistryClient {
+/**
+ * Calls the REST APIs of the stack: the registry's (with the stack's bearer token on writes) and
+ * the inference service's.
+ */
+final class ApiClient {
 
   /** An answer other than 2xx, with the problem's detail. */
   static final class Failure extends IOException {
@@ -24,12 +27,24 @@ final class RegistryClient {
     }
   }
 
-  private final Settings settings;
+  private final String base;
+  private final String token;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-  RegistryClient(Settings settings) {
-    this.settings = settings;
+  private ApiClient(String base, String token) {
+    this.base = base;
+    this.token = token;
+  }
+
+  /** The registry of the stack {@code settings} point at. */
+  static ApiClient registry(Settings settings) {
+    return new ApiClient(settings.registry(), settings.token());
+  }
+
+  /** The inference service of the stack {@code settings} point at. */
+  static ApiClient inference(Settings settings) {
+    return new ApiClient(settings.inference(), settings.token());
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
@@ -45,6 +60,13 @@ final class RegistryClient {
 
   JsonNode post(String path) throws IOException, InterruptedException {
     return send(authorized(request(path)).POST(HttpRequest.BodyPublishers.noBody()));
+  }
+
+  JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    return send(
+        authorized(request(path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(body))));
   }
 
   /** Downloads to {@code file} and checks the sha256 the registry sent; returns it. */
@@ -64,13 +86,13 @@ final class RegistryClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(settings.registry() + path))
+    return HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(60))
         .header("X-Kft-User", System.getProperty("user.name", "cli"));
   }
 
   private HttpRequest.Builder authorized(HttpRequest.Builder b) {
-    return settings.token() == null ? b : b.header("Authorization", "Bearer " + settings.token());
+    return token == null ? b : b.header("Authorization", "Bearer " + token);
   }
 
   private JsonNode send(HttpRequest.Builder b) throws IOException, InterruptedException {

@@ -1,0 +1,160 @@
+package dev.kft.inference.domain;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.batch.Split;
+import dev.kft.batch.TokenizedBatch;
+import dev.kft.checkpoint.BertConfig;
+import dev.kft.checkpoint.ModelSource;
+import dev.kft.checkpoint.SafeTensorsReader;
+import dev.kft.json.Json;
+import dev.kft.nn.BertClassifier;
+import dev.kft.nn.Inference;
+import dev.kft.text.Encoder;
+import dev.kft.text.Encoder.Encoded;
+import dev.kft.text.Text;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One registered version loaded for predictions: its exported directory's weights, labels and
+ * tokenizer, with inputs truncated to the {@code model_max_length} the job trained with. One
+ * prediction runs at a time on it; each uses the machine's cores itself.
+ */
+public final class Classifier implements AutoCloseable {
+
+  /** A label and its probability. */
+  public record Score(String label, double score) {}
+
+  private final NDManager manager;
+  private final BertClassifier model;
+  private final Encoder encoder;
+  private final List<String> labels;
+  private final Inference inference;
+  private final long sizeBytes;
+  private boolean closed;
+
+  private Classifier(
+      NDManager manager, BertClassifier model, Encoder encoder, int batchSize, long sizeBytes) {
+    this.manager = manager;
+    this.model = model;
+    this.encoder = encoder;
+    this.labels = model.config().labels();
+    this.inference = new Inference(model, batchSize);
+    this.sizeBytes = sizeBytes;
+  }
+
+  /**
+   * Loads the exported directory {@code dir}.
+   *
+   * @throws UnsupportedModelException for a version whose adapter cannot be merged into its weights
+   *     (prompt tuning, bottleneck adapters)
+   */
+  public static Classifier load(Path dir, int batchSize) throws IOException {
+    requireMerged(dir);
+    BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
+    Path weights = dir.resolve(ModelSource.WEIGHTS);
+    NDManager manager = NDManager.newBaseManager();
+    try (SafeTensorsReader reader = SafeTensorsReader.open(weights)) {
+      BertClassifier model = BertClassifier.create(config, reader.readAll(), manager);
+      Encoder encoder = new Encoder(dir.resolve(ModelSource.TOKENIZER), maxLength(dir, config));
+      return new Classifier(manager, model, encoder, batchSize, Files.size(weights));
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  /** The tokens per input the job trained with; the model's positions for older exports. */
+  private static int maxLength(Path dir, BertConfig config) throws IOException {
+    Path file = dir.resolve("tokenizer_config.json");
+    int positions = config.maxPositionEmbeddings();
+    if (!Files.isRegularFile(file)) {
+      return positions;
+    }
+    int length = Json.mapper().readTree(file.toFile()).path("model_max_length").asInt(positions);
+    return Math.min(Math.max(2, length), positions);
+  }
+
+  private static void requireMerged(Path dir) throws IOException {
+    Path adapter = dir.resolve("adapter").resolve("adapter_config.json");
+    if (Files.isRegularFile(adapter)) {
+      JsonNode peft = Json.mapper().readTree(adapter.toFile());
+      String type = peft.path("peft_type").asText("");
+      if (!type.equals("LORA")) {
+        throw new UnsupportedModelException(
+            "this version was trained with "
+                + type
+                + ", whose adapter is not merged into its weights; serving it is not built yet"
+                + " (LoRA and full fine-tuning versions are)");
+      }
+    }
+  }
+
+  /** Bytes of the version's weights. */
+  public long sizeBytes() {
+    return sizeBytes;
+  }
+
+  public List<String> labels() {
+    return labels;
+  }
+
+  /**
+   * Per input, its labels with their probabilities, most probable first.
+   *
+   * @param topK how many labels to give per input, or null for all
+   * @throws IllegalStateException when the version was unloaded meanwhile (load it again)
+   */
+  public synchronized List<List<Score>> predict(List<? extends Text> inputs, Integer topK) {
+    if (closed) {
+      throw new IllegalStateException("unloaded");
+    }
+    List<Encoded> encoded = encoder.encode(inputs);
+    Inference.Result out = inference.run(batch(encoded));
+    int k = topK == null ? labels.size() : Math.min(topK, labels.size());
+    List<List<Score>> predictions = new ArrayList<>(inputs.size());
+    for (float[] probabilities : out.probabilities()) {
+      List<Score> scores = new ArrayList<>(labels.size());
+      for (int label = 0; label < labels.size(); label++) {
+        scores.add(new Score(labels.get(label), probabilities[label]));
+      }
+      scores.sort(Comparator.comparingDouble(Score::score).reversed());
+      predictions.add(List.copyOf(scores.subList(0, k)));
+    }
+    return predictions;
+  }
+
+  /** Padded to the longest input, as evaluation batches are. */
+  private TokenizedBatch batch(List<Encoded> encoded) {
+    int rows = encoded.size();
+    int seq = encoded.stream().mapToInt(e -> e.ids().length).max().orElse(0);
+    int[] ids = new int[rows * seq];
+    Arrays.fill(ids, encoder.padId());
+    byte[] mask = new byte[rows * seq];
+    byte[] types = new byte[rows * seq];
+    for (int r = 0; r < rows; r++) {
+      Encoded e = encoded.get(r);
+      System.arraycopy(e.ids(), 0, ids, r * seq, e.ids().length);
+      System.arraycopy(e.typeIds(), 0, types, r * seq, e.typeIds().length);
+      Arrays.fill(mask, r * seq, r * seq + e.ids().length, (byte) 1);
+    }
+    return new TokenizedBatch(
+        "predict", Split.TEST, 0, rows, seq, ids, mask, types, new int[rows], new int[rows]);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      encoder.close();
+      model.close();
+      manager.close();
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.kft.inference.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.checkpoint.BertConfig;
+import dev.kft.checkpoint.BertInit;
+import dev.kft.checkpoint.ModelExport;
+import dev.kft.events.AliasSet;
+import dev.kft.events.Event;
+import dev.kft.events.ModelVersionRegistered;
+import dev.kft.events.Topics;
+import dev.kft.io.FileTrees;
+import dev.kft.json.Json;
+import dev.kft.testing.Eventually;
+import dev.kft.testing.KafkaBrokerResource;
+import dev.kft.testing.KafkaTestClient;
+import dev.kft.testing.PythonReference;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Predictions of a registered version through the REST API: the same labels and probabilities as an
+ * independent PyTorch pipeline reading the exported directory (its own WordPiece tokenizer from
+ * vocab.txt), versions found through the registry's events, and requests out of bounds refused
+ * naming the field.
+ */
+@QuarkusTest
+@WithTestResource(KafkaBrokerResource.class)
+@Tag("unit")
+class PredictResourceTest {
+
+  private static final Path EXPORT = Path.of("target", "registry", "tiny", "1").toAbsolutePath();
+  private static final List<String> TEXTS =
+      List.of(
+          "房间很干净，服务也很好，下次还会再来。",
+          "太差了，空调不制冷，前台态度恶劣！",
+          "早餐一般",
+          "Hello 世界! WiFi 速度 100Mbps",
+          "这家酒店的位置非常方便，离地铁站只有五分钟的步行距离，周边有很多餐馆和商店。");
+
+  private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
+
+  @BeforeAll
+  static void registerATinyVersion() throws Exception {
+    FileTrees.delete(EXPORT);
+    Path family = Path.of("..", "models", "bert-base-chinese");
+    BertConfig config =
+        BertConfig.read(family.resolve("config.json"))
+            .withOverrides(
+                Map.of(
+                    "num_hidden_layers", 1,
+                    "hidden_size", 32,
+                    "num_attention_heads", 2,
+                    "intermediate_size", 64,
+                    "initializer_range", 0.3))
+            .withLabels(List.of("neg", "mid", "pos"));
+    ModelExport.write(config, BertInit.random(config, 5), family, EXPORT);
+    // as the registry exports it: truncation at the job's max_length
+    Files.writeString(
+        EXPORT.resolve("tokenizer_config.json"),
+        "{\"do_lower_case\": false, \"model_max_length\": 16}");
+    KafkaTestClient client = KafkaTestClient.ofTestBroker();
+    client.publish(
+        Topics.MODELS,
+        new ModelVersionRegistered(
+            Event.newId(),
+            "job-1",
+            Instant.now(),
+            "tiny",
+            1,
+            EXPORT.toUri().toString(),
+            "sha",
+            Files.size(EXPORT.resolve("model.safetensors"))));
+    client.publish(
+        Topics.MODELS,
+        new AliasSet(Event.newId(), "job-1", Instant.now(), "tiny", "prod", 1, null, "test"));
+  }
+
+  private static JsonNode predict(String model, Object body) throws Exception {
+    String json =
+        given()
+            .contentType(ContentType.JSON)
+            .body(body instanceof String raw ? raw : Json.mapper().writeValueAsString(body))
+            .post("/api/predict/" + model)
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    return Json.mapper().readTree(json);
+  }
+
+  private static JsonNode awaitPredict(String model, Object body) {
+    JsonNode[] answer = new JsonNode[1];
+    Eventually.await(
+        Duration.ofMinutes(1),
+        () -> {
+          try {
+            answer[0] = predict(model, body);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        });
+    return answer[0];
+  }
+
+  @Test
+  void probabilitiesEqualAnIndependentPytorchPipeline() throws Exception {
+    String body = "{\"inputs\": " + Json.mapper().writeValueAsString(TEXTS) + ", \"top_k\": null}";
+    JsonNode answer = awaitPredict("tiny@prod", body);
+    assertEquals("tiny", answer.path("model").asText());
+    assertEquals(1, answer.path("version").asInt());
+    Path work = Files.createDirectories(Path.of("target", "reference").toAbsolutePath());
+    Files.writeString(work.resolve("texts.json"), Json.mapper().writeValueAsString(TEXTS));
+    JsonNode reference =
+        Json.mapper()
+            .readTree(
+                PythonReference.run(
+                    "classify_reference.py", work, EXPORT.toString(), "texts.json"));
+    double maxDiff = 0;
+    double mostSure = 0;
+    for (int i = 0; i < TEXTS.size(); i++) {
+      mostSure =
+          Math.max(mostSure, answer.path("predictions").get(i).get(0).path("score").asDouble());
+      JsonNode ours = answer.path("predictions").get(i);
+      JsonNode theirs = reference.get(i);
+      assertEquals(3, ours.size(), "every label with top_k null");
+      for (int k = 0; k < 3; k++) {
+        String label = ours.get(k).path("label").asText();
+        double score = ours.get(k).path("score").asDouble();
+        if (k > 0) {
+          assertTrue(score <= ours.get(k - 1).path("score").asDouble(), "sorted by score");
+        }
+        for (JsonNode s : theirs) {
+          if (s.path("label").asText().equals(label)) {
+            maxDiff = Math.max(maxDiff, Math.abs(score - s.path("score").asDouble()));
+          }
+        }
+      }
+    }
+    System.out.println("predict vs PyTorch pipeline: max |Δp| = " + maxDiff);
+    assertTrue(maxDiff <= 1e-5, "max |Δp| " + maxDiff);
+    assertTrue(mostSure > 0.5, "the model is not uniform: top probability " + mostSure);
+  }
+
+  @Test
+  void oneTextGetsItsMostProbableLabelByDefault() throws Exception {
+    JsonNode answer = awaitPredict("tiny:1", Map.of("inputs", "早餐一般"));
+    JsonNode scores = answer.path("predictions").get(0);
+    assertEquals(1, scores.size(), "top_k defaults to 1");
+    JsonNode all = predict("tiny", Map.of("inputs", List.of("早餐一般"), "top_k", 3));
+    assertEquals(
+        all.path("predictions").get(0).get(0).path("label").asText(),
+        scores.get(0).path("label").asText());
+    JsonNode pair =
+        predict("tiny", Map.of("inputs", List.of(Map.of("text", "早餐", "text_pair", "一般"))));
+    assertEquals(1, pair.path("predictions").size());
+  }
+
+  @Test
+  void badRequestsNameWhatIsWrong() {
+    awaitPredict("tiny", Map.of("inputs", "好"));
+    expect("tiny", "{\"inputs\": []}", 400, "inputs: the list is empty");
+    expect("tiny", "{\"texts\": [\"a\"]}", 400, "inputs: required");
+    expect("tiny", "{\"inputs\": [3]}", 400, "inputs[0]: must be a text");
+    expect("tiny", "{\"inputs\": \"a\", \"top_k\": 0}", 400, "top_k: must be a whole number");
+    expect("tiny:x", "{\"inputs\": \"a\"}", 400, "the version after ':' must be a whole number");
+    expect("nothing", "{\"inputs\": \"a\"}", 404, "no model named 'nothing'");
+    expect("tiny@staging", "{\"inputs\": \"a\"}", 404, "has no alias 'staging'");
+    expect("tiny:7", "{\"inputs\": \"a\"}", 404, "has no registered version 7");
+    expect(
+        "tiny",
+        "{\"inputs\": [\"" + "好".repeat(20001) + "\"]}",
+        413,
+        "inputs[0]: 20001 characters, at most 20000");
+    StringBuilder many = new StringBuilder("{\"inputs\": [\"a\"");
+    many.append(", \"a\"".repeat(256)).append("]}");
+    expect("tiny", many.toString(), 413, "inputs: 257 inputs, at most 256");
+  }
+
+  private static void expect(String model, String body, int status, String detail) {
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/predict/" + model)
+        .then()
+        .statusCode(status)
+        .body("status", equalTo(status))
+        .body("detail", containsString(detail));
+  }
+}
