@@ -62,6 +62,10 @@ final class ApiClient {
     return send(authorized(request(path)).POST(HttpRequest.BodyPublishers.noBody()));
   }
 
+  JsonNode delete(String path) throws IOException, InterruptedException {
+    return send(authorized(request(path)).DELETE());
+  }
+
   JsonNode post(String path, Object body) throws IOException, InterruptedException {
     return send(
         authorized(request(path))

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.Alias.class,
       ModelsCommand.Download.class,
       PredictCommand.class,
+      ServeCommand.class,
       StackCommands.Up.class,
       StackCommands.Down.class,
       StackCommands.Status.class,

@@ -229,7 +229,26 @@ final class BadInputCatalogue {
             "AUTH PUT /api/models/m/aliases/Bad!  {\"version\": 1}",
             "400 alias"),
         http("alias move without version", "AUTH PUT /api/models/m/aliases/prod {}", "400 version"),
-        http("cancel of an unknown job", "AUTH POST /api/jobs/no-such-job/cancel", "404 no job"));
+        http("cancel of an unknown job", "AUTH POST /api/jobs/no-such-job/cancel", "404 no job"),
+        http(
+            "scoring with a malformed model",
+            "AUTH POST /api/scoring {\"name\": \"s1\", \"model\": \"m@@x\", \"from\": \"a\","
+                + " \"to\": \"b\"}",
+            "400 model: must be NAME, NAME@ALIAS or NAME:VERSION"),
+        http(
+            "scoring into a kft topic",
+            "AUTH POST /api/scoring {\"name\": \"s1\", \"model\": \"m@live\", \"from\": \"a\","
+                + " \"to\": \"kft.models\"}",
+            "400 to: kft.models is one of kft's own topics"),
+        http(
+            "scoring with an unknown model",
+            "AUTH POST /api/scoring {\"name\": \"s1\", \"model\": \"nothing@live\", \"from\":"
+                + " \"a\", \"to\": \"b\"}",
+            "404 model: no model named 'nothing'"),
+        http(
+            "removing an unknown deployment",
+            "AUTH DELETE /api/scoring/nothing",
+            "404 no scoring deployment named 'nothing'"));
   }
 
   private static Case command(String name, String args, String input, String error) {
@@ -250,6 +269,7 @@ final class BadInputCatalogue {
             "submit SPEC",
             GOOD.replace("max_steps: 5", "max_steps: 5, learning_rate: -1"),
             "training.learning_rate"),
-        command("download of an unknown model", "download no-such-model@prod OUT", "", "no model"));
+        command("download of an unknown model", "download no-such-model@prod OUT", "", "no model"),
+        command("serve without topics", "serve m@live", "", "give MODEL, --from and --to"));
   }
 }

@@ -237,6 +237,20 @@ class KubernetesManifestsTest {
       assertTrue(
           deploymentNames.contains(so.path("spec").path("scaleTargetRef").path("name").asText()));
       JsonNode trigger = so.path("spec").path("triggers").get(0);
+      if (trigger.path("type").asText().equals("cpu")) {
+        // an HPA on CPU utilisation needs the target's CPU request
+        String target = so.path("spec").path("scaleTargetRef").path("name").asText();
+        assertTrue(
+            deployments.stream()
+                .filter(d -> d.getMetadata().getName().equals(target))
+                .allMatch(
+                    d ->
+                        d.getSpec().getTemplate().getSpec().getContainers().stream()
+                            .allMatch(c -> c.getResources().getRequests().containsKey("cpu"))),
+            target + " requests CPU");
+        assertTrue(Integer.parseInt(trigger.path("metadata").path("value").asText()) > 0);
+        continue;
+      }
       assertEquals("kafka", trigger.path("type").asText());
       assertTrue(Topics.ALL.contains(trigger.path("metadata").path("topic").asText()));
       assertEquals(
@@ -264,7 +278,9 @@ class KubernetesManifestsTest {
             .filter(m -> m.getMetadata().getName().equals("kft-dashboards"))
             .findFirst()
             .orElseThrow();
-    assertEquals(Set.of("kft-pipeline.json", "kft-training.json"), dashboards.getData().keySet());
+    assertEquals(
+        Set.of("kft-pipeline.json", "kft-training.json", "kft-inference.json"),
+        dashboards.getData().keySet());
   }
 
   private static Set<String> texts(JsonNode array) {

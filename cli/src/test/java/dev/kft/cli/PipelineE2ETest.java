@@ -85,7 +85,12 @@ class PipelineE2ETest {
     stack = test.stack;
     scraper =
         new MetricsScraper(
-            IntStream.of(ports.dataPrep(), ports.trainer(), ports.evaluator(), ports.registry())
+            IntStream.of(
+                    ports.dataPrep(),
+                    ports.trainer(),
+                    ports.evaluator(),
+                    ports.registry(),
+                    ports.inference())
                 .mapToObj(p -> URI.create("http://127.0.0.1:" + p + "/q/metrics"))
                 .toList());
     settings = Settings.load();
@@ -338,6 +343,57 @@ class PipelineE2ETest {
         second.toString());
   }
 
+  /**
+   * A topic scored by a deployment that follows an alias: two versions of one model, {@value
+   * StreamScoringCheck#TOTAL} records in three rounds (the alias moved after the first, the
+   * inference service killed with SIGKILL and restarted as the last arrives): every record scored
+   * exactly once, by the version its round allows.
+   */
+  @Test
+  void aScoringDeploymentScoresEveryRecordOnceAndFollowsItsAlias() throws Exception {
+    String name = "e2e-stream-" + UUID.randomUUID().toString().substring(0, 8);
+    for (int seed = 1; seed <= 2; seed++) {
+      Path spec =
+          spec(
+              "stream" + seed,
+              "max_steps: 10, eval_steps: 10, save_steps: 10, seed: " + seed,
+              "{model_name: %s}".formatted(name));
+      Run trained = kft("submit", spec.toString(), "--watch", "--timeout-minutes", "4");
+      assertEquals(0, trained.exit(), trained.out());
+    }
+    assertEquals(0, kft("alias", name, "1", "live").exit());
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    StreamScoringCheck stream =
+        new StreamScoringCheck(settings, "reviews-" + suffix, "scored-" + suffix);
+    Run served =
+        kft(
+            "serve",
+            name + "@live",
+            "--from",
+            "reviews-" + suffix,
+            "--to",
+            "scored-" + suffix,
+            "--text-field",
+            "review",
+            "--name",
+            "stream-" + suffix);
+    assertEquals(0, served.exit(), served.out());
+    stream.produce(0, 3000);
+    stream.awaitScored(3000);
+    assertEquals(0, kft("alias", name, "2", "live").exit());
+    // the alias move reaches the service through kft.models within moments
+    Thread.sleep(5000);
+    stream.produce(3000, 6000);
+    stream.awaitScored(6000);
+    stream.produce(6000, StreamScoringCheck.TOTAL);
+    stack.kill("inference");
+    stack.up();
+    stream.awaitScored(StreamScoringCheck.TOTAL);
+    System.out.println(stream.check("stream-" + suffix, 3000, 6000));
+    assertTrue(kft("serve", "--list").out().contains("stream-" + suffix));
+    assertEquals(0, kft("serve", "--remove", "stream-" + suffix).exit());
+  }
+
   @Test
   void aLoraJobCheckpointsOnlyItsTensorsAndIsRegisteredMergedWithItsAdapter() throws Exception {
     String name = "e2e-lora-" + UUID.randomUUID().toString().substring(0, 8);
@@ -565,7 +621,7 @@ class PipelineE2ETest {
   }
 
   /**
-   * Runs after the jobs: a real Prometheus scrapes the four services as the compose stack's does
+   * Runs after the jobs: a real Prometheus scrapes the five services as the compose stack's does
    * and answers queries the dashboards make with non-empty series.
    */
   @Test
@@ -577,17 +633,18 @@ class PipelineE2ETest {
     targets.put("trainer", "127.0.0.1:" + ports.trainer());
     targets.put("evaluator", "127.0.0.1:" + ports.evaluator());
     targets.put("registry", "127.0.0.1:" + ports.registry());
+    targets.put("inference", "127.0.0.1:" + ports.inference());
     Path dir = Files.createDirectories(home.resolve("prometheus"));
     try (LocalPrometheus prometheus = new LocalPrometheus(dir, targets)) {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
       JsonNode up = Json.mapper().createArrayNode();
       JsonNode jobs = up;
-      while (Instant.now().isBefore(deadline) && (up.size() < 4 || jobs.isEmpty())) {
+      while (Instant.now().isBefore(deadline) && (up.size() < 5 || jobs.isEmpty())) {
         Thread.sleep(1000);
         up = prometheus.query("up{job=\"kft\"} == 1");
         jobs = prometheus.query("sum by (outcome) (kft_trainer_jobs_total)");
       }
-      assertEquals(4, up.size(), "all four services scraped: " + up);
+      assertEquals(5, up.size(), "all five services scraped: " + up);
       assertTrue(jobs.size() > 0, "training jobs by outcome: " + jobs);
     }
   }

@@ -31,10 +31,19 @@ import java.util.UUID;
   @JsonSubTypes.Type(StopTraining.class),
   @JsonSubTypes.Type(ModelVersionRegistered.class),
   @JsonSubTypes.Type(AliasSet.class),
-  @JsonSubTypes.Type(AliasDeleted.class)
+  @JsonSubTypes.Type(AliasDeleted.class),
+  @JsonSubTypes.Type(ScoringDeclared.class),
+  @JsonSubTypes.Type(ScoringRemoved.class),
+  @JsonSubTypes.Type(ScoringSwitched.class)
 })
 public sealed interface Event
-    permits JobCommand, JobEvent, CheckpointSaved, EvaluationEvent, ControlCommand, ModelEvent {
+    permits JobCommand,
+        JobEvent,
+        CheckpointSaved,
+        EvaluationEvent,
+        ControlCommand,
+        ModelEvent,
+        ScoringSwitched {
 
   UUID eventId();
 

@@ -32,6 +32,9 @@ public final class Topics {
   /** {@link ModelEvent} facts from the registry. */
   public static final String MODELS = "kft.models";
 
+  /** {@link ScoringSwitched} facts from the inference service's scoring deployments. */
+  public static final String SCORING = "kft.scoring";
+
   /** Header that carries why a record was sent to {@link #JOBS_DLQ}. */
   public static final String ERROR_HEADER = "kft-error";
 
@@ -49,6 +52,7 @@ public final class Topics {
           EVALUATIONS,
           CONTROL,
           MODELS,
+          SCORING,
           JOBS_DLQ,
           deadLetters(JOB_EVENTS),
           deadLetters(CHECKPOINTS),

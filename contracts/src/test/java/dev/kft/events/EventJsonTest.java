@@ -142,13 +142,17 @@ class EventJsonTest {
         new ModelVersionRegistered(
             id, JOB, AT, "sentiment", 3, "file:///registry/sentiment/3", "9a9a", 4096),
         new AliasSet(id, JOB, AT, "sentiment", "champion", 3, 2, "bob"),
-        new AliasDeleted(id, JOB, AT, "sentiment", "staging", 2, "bob"));
+        new AliasDeleted(id, JOB, AT, "sentiment", "staging", 2, "bob"),
+        new ScoringDeclared(
+            id, JOB, AT, "reviews", "sentiment@champion", "in", "out", "text", "bob"),
+        new ScoringRemoved(id, JOB, AT, "reviews", "bob"),
+        new ScoringSwitched(id, JOB, AT, "reviews", "sentiment@champion", 2, 3, "in", 1, 42));
   }
 
   @Test
   void everyEventTypeRoundTripsWithItsTypeName() throws Exception {
     List<Event> events = oneOfEach();
-    assertEquals(15, events.size());
+    assertEquals(18, events.size());
     for (Event event : events) {
       byte[] bytes = serializer.serialize(Topics.JOB_EVENTS, event);
       JsonNode tree = Json.mapper().readTree(bytes);
@@ -201,7 +205,8 @@ class EventJsonTest {
     assertInstanceOf(JobCommand.class, oneOfEach().get(0));
     assertInstanceOf(ControlCommand.class, oneOfEach().get(11));
     assertInstanceOf(ModelEvent.class, oneOfEach().get(14));
-    assertEquals(11, Topics.ALL.size());
+    assertInstanceOf(ModelEvent.class, oneOfEach().get(16));
+    assertEquals(12, Topics.ALL.size());
   }
 
   @Test

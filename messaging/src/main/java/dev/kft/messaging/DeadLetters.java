@@ -71,6 +71,15 @@ public final class DeadLetters implements AutoCloseable {
         record.offset(),
         Topics.deadLetters(record.topic()),
         reason);
+    producer.send(record(record, reason, group)).get();
+  }
+
+  /**
+   * The dead letter of {@code record}, for a caller that sends it itself (in its own transaction,
+   * for example): {@code <topic>.dlq}, key, value and headers unchanged, with kft's headers added.
+   */
+  public static ProducerRecord<String, byte[]> record(
+      ConsumerRecord<String, byte[]> record, String reason, String group) {
     ProducerRecord<String, byte[]> dead =
         new ProducerRecord<>(Topics.deadLetters(record.topic()), record.key(), record.value());
     record.headers().forEach(h -> dead.headers().add(h));
@@ -80,7 +89,7 @@ public final class DeadLetters implements AutoCloseable {
     h.add(PARTITION, utf8(String.valueOf(record.partition())));
     h.add(OFFSET, utf8(String.valueOf(record.offset())));
     h.add(GROUP, utf8(group));
-    producer.send(dead).get();
+    return dead;
   }
 
   @Override

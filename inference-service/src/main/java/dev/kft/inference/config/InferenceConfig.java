@@ -34,4 +34,11 @@ public interface InferenceConfig {
    */
   @WithDefault("2147483648")
   long cacheBytes();
+
+  /**
+   * Prefix of the scoring deployments' transactional ids: {@code <prefix>-<deployment>-<host
+   * name>}, the same for an instance after a restart, so that it fences its own earlier self.
+   */
+  @WithDefault("kft-inference")
+  String transactionalIdPrefix();
 }
