@@ -4,9 +4,13 @@ import dev.kft.events.AliasDeleted;
 import dev.kft.events.AliasSet;
 import dev.kft.events.ModelEvent;
 import dev.kft.events.ModelVersionRegistered;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The registered versions and aliases of every model, as the registry announced them on {@code
@@ -24,9 +28,18 @@ public final class ModelCatalog {
 
   private final Map<String, TreeMap<Integer, Version>> versions = new HashMap<>();
   private final Map<String, Map<String, Integer>> aliases = new HashMap<>();
+  private final Set<UUID> applied = new HashSet<>();
+
+  /**
+   * Whether every one of {@code events} has been taken in (the catalog is at least that recent).
+   */
+  public synchronized boolean hasApplied(Collection<UUID> events) {
+    return applied.containsAll(events);
+  }
 
   /** Takes in one registry event; events of other kinds are not about versions or aliases. */
   public synchronized void apply(ModelEvent event) {
+    applied.add(event.eventId());
     if (event instanceof ModelVersionRegistered r) {
       versions
           .computeIfAbsent(r.modelName(), n -> new TreeMap<>())

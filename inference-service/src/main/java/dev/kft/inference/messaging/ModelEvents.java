@@ -30,12 +30,13 @@ public class ModelEvents {
   @Blocking
   public void onEvent(Event event) throws InterruptedException {
     // records that are not kft events arrive as null and say nothing about models
+    if (event instanceof ModelEvent e) {
+      catalog.apply(e);
+    }
     if (event instanceof ScoringDeclared d) {
       scorers.declare(d);
     } else if (event instanceof ScoringRemoved r) {
       scorers.remove(r.deployment());
-    } else if (event instanceof ModelEvent e) {
-      catalog.apply(e);
     }
   }
 }

@@ -12,6 +12,7 @@ import dev.kft.inference.domain.ModelRef;
 import dev.kft.inference.domain.ScoredText;
 import dev.kft.messaging.Backoff;
 import dev.kft.messaging.DeadLetters;
+import dev.kft.messaging.TopicScan;
 import dev.kft.text.Text;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -99,6 +101,7 @@ final class ScoringLoop {
       try (KafkaConsumer<String, byte[]> c = newConsumer();
           KafkaProducer<String, byte[]> producer = newProducer()) {
         consumer = c;
+        awaitCatalog();
         producer.initTransactions();
         lastVersion.clear();
         c.subscribe(List.of(deployment.fromTopic()));
@@ -118,6 +121,23 @@ final class ScoringLoop {
         sleep(pause);
         pause = Backoff.doubled(pause, Duration.ofMinutes(1));
       }
+    }
+  }
+
+  /**
+   * Waits until the catalog has taken in every registry event on {@code kft.models} now: after a
+   * restart the catalog is rebuilt from the log, and an alias read half-way would score records
+   * with a version the alias no longer points to.
+   */
+  private void awaitCatalog() throws InterruptedException {
+    List<UUID> events = new ArrayList<>();
+    TopicScan.events(
+        bootstrapServers,
+        Topics.MODELS,
+        Duration.ofMinutes(2),
+        (key, e) -> events.add(e.eventId()));
+    while (running.get() && !catalog.hasApplied(events)) {
+      Thread.sleep(200);
     }
   }
 
