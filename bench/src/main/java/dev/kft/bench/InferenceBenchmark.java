@@ -1,7 +1,6 @@
 package dev.kft.bench;
 
 import ai.djl.ndarray.NDManager;
-import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertInit;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -151,28 +149,7 @@ public final class InferenceBenchmark {
     try (Encoder encoder = new Encoder(dir.resolve("tokenizer.json"), MAX_LENGTH)) {
       List<Encoded> all = encoder.encode(texts.stream().map(t -> Text.of(t, null)).toList());
       for (int start = 0; start < all.size(); start += BATCH) {
-        List<Encoded> chunk = all.subList(start, Math.min(all.size(), start + BATCH));
-        int seq = chunk.stream().mapToInt(e -> e.ids().length).max().orElse(0);
-        int[] ids = new int[chunk.size() * seq];
-        Arrays.fill(ids, encoder.padId());
-        byte[] mask = new byte[ids.length];
-        for (int r = 0; r < chunk.size(); r++) {
-          int[] row = chunk.get(r).ids();
-          System.arraycopy(row, 0, ids, r * seq, row.length);
-          Arrays.fill(mask, r * seq, r * seq + row.length, (byte) 1);
-        }
-        batches.add(
-            new TokenizedBatch(
-                "bench",
-                Split.TEST,
-                batches.size(),
-                chunk.size(),
-                seq,
-                ids,
-                mask,
-                new byte[ids.length],
-                new int[chunk.size()],
-                new int[chunk.size()]));
+        batches.add(encoder.padded(all.subList(start, Math.min(all.size(), start + BATCH))));
       }
     }
     return batches;

@@ -53,9 +53,7 @@ final class ApiClient {
 
   JsonNode put(String path, Object body) throws IOException, InterruptedException {
     return send(
-        authorized(request(path))
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(body))));
+        authorized(request(path)).header("Content-Type", "application/json").PUT(json(body)));
   }
 
   JsonNode post(String path) throws IOException, InterruptedException {
@@ -68,9 +66,7 @@ final class ApiClient {
 
   JsonNode post(String path, Object body) throws IOException, InterruptedException {
     return send(
-        authorized(request(path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(body))));
+        authorized(request(path)).header("Content-Type", "application/json").POST(json(body)));
   }
 
   /** Downloads to {@code file} and checks the sha256 the registry sent; returns it. */
@@ -87,6 +83,10 @@ final class ApiClient {
           "downloaded sha256 " + actual + " differs from the registry's " + expected);
     }
     return actual;
+  }
+
+  private static HttpRequest.BodyPublisher json(Object body) throws IOException {
+    return HttpRequest.BodyPublishers.ofString(Json.mapper().writeValueAsString(body));
   }
 
   private HttpRequest.Builder request(String path) {

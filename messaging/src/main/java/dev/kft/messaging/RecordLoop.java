@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Shutdown;
 import jakarta.enterprise.event.Startup;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -26,8 +24,6 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -163,11 +159,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
 
   /** {@code <prefix>-<host name>}: one transactional id per instance, the same after a restart. */
   protected static String transactionalId(String prefix) {
-    try {
-      return prefix + "-" + InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return prefix + "-localhost";
-    }
+    return TransactionalPublisher.transactionalId(prefix);
   }
 
   /**
@@ -264,24 +256,17 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   }
 
   private KafkaConsumer<String, byte[]> newConsumer() {
-    return new KafkaConsumer<>(
+    return TopicScan.consumer(
+        bootstrapServers,
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
             ConsumerConfig.GROUP_ID_CONFIG,
             groupId,
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
             "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             1,
             ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-            CooperativeStickyAssignor.class.getName()),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
+            CooperativeStickyAssignor.class.getName()));
   }
 
   private static void pause(Duration d) {

@@ -2,6 +2,8 @@ package dev.kft.messaging;
 
 import dev.kft.events.Event;
 import dev.kft.events.EventSerializer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -37,7 +39,12 @@ public final class TransactionalPublisher implements AutoCloseable {
   /** Sends within the open transaction. */
   public final class Transaction {
     public Future<RecordMetadata> send(String topic, String key, byte[] value) {
-      return producer.send(new ProducerRecord<>(topic, key, value));
+      return send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Sends a record as built, headers included (a dead letter, for example). */
+    public Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+      return producer.send(record);
     }
 
     public void sendEvent(String topic, Event event) {
@@ -58,6 +65,15 @@ public final class TransactionalPublisher implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
   private final EventSerializer serializer = new EventSerializer();
+
+  /** {@code <prefix>-<host name>}: one transactional id per instance, the same after a restart. */
+  public static String transactionalId(String prefix) {
+    try {
+      return prefix + "-" + InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return prefix + "-localhost";
+    }
+  }
 
   public TransactionalPublisher(String bootstrapServers, String transactionalId) {
     producer =

@@ -4,6 +4,8 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kft.batch.Split;
+import dev.kft.batch.TokenizedBatch;
 import dev.kft.json.Json;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -122,6 +124,27 @@ public final class Encoder implements AutoCloseable {
       unknown += ids[i] == unknownId ? 1 : 0;
     }
     return new Encoded(intIds, byteTypes, full, unknown);
+  }
+
+  /**
+   * Encoded inputs as one batch padded to the longest of them, as evaluation batches are (no
+   * labels: inputs to classify).
+   */
+  public TokenizedBatch padded(List<Encoded> encoded) {
+    int rows = encoded.size();
+    int seq = encoded.stream().mapToInt(e -> e.ids().length).max().orElse(0);
+    int[] ids = new int[rows * seq];
+    Arrays.fill(ids, padId);
+    byte[] mask = new byte[rows * seq];
+    byte[] types = new byte[rows * seq];
+    for (int r = 0; r < rows; r++) {
+      Encoded e = encoded.get(r);
+      System.arraycopy(e.ids(), 0, ids, r * seq, e.ids().length);
+      System.arraycopy(e.typeIds(), 0, types, r * seq, e.typeIds().length);
+      Arrays.fill(mask, r * seq, r * seq + e.ids().length, (byte) 1);
+    }
+    return new TokenizedBatch(
+        "predict", Split.TEST, 0, rows, seq, ids, mask, types, new int[rows], new int[rows]);
   }
 
   @Override

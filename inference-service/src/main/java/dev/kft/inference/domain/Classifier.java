@@ -2,8 +2,6 @@ package dev.kft.inference.domain;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kft.batch.Split;
-import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.SafeTensorsReader;
@@ -17,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -116,7 +113,7 @@ public final class Classifier implements AutoCloseable {
       throw new IllegalStateException("unloaded");
     }
     List<Encoded> encoded = encoder.encode(inputs);
-    Inference.Result out = inference.run(batch(encoded));
+    Inference.Result out = inference.run(encoder.padded(encoded));
     int k = topK == null ? labels.size() : Math.min(topK, labels.size());
     List<List<Score>> predictions = new ArrayList<>(inputs.size());
     for (float[] probabilities : out.probabilities()) {
@@ -128,24 +125,6 @@ public final class Classifier implements AutoCloseable {
       predictions.add(List.copyOf(scores.subList(0, k)));
     }
     return predictions;
-  }
-
-  /** Padded to the longest input, as evaluation batches are. */
-  private TokenizedBatch batch(List<Encoded> encoded) {
-    int rows = encoded.size();
-    int seq = encoded.stream().mapToInt(e -> e.ids().length).max().orElse(0);
-    int[] ids = new int[rows * seq];
-    Arrays.fill(ids, encoder.padId());
-    byte[] mask = new byte[rows * seq];
-    byte[] types = new byte[rows * seq];
-    for (int r = 0; r < rows; r++) {
-      Encoded e = encoded.get(r);
-      System.arraycopy(e.ids(), 0, ids, r * seq, e.ids().length);
-      System.arraycopy(e.typeIds(), 0, types, r * seq, e.typeIds().length);
-      Arrays.fill(mask, r * seq, r * seq + e.ids().length, (byte) 1);
-    }
-    return new TokenizedBatch(
-        "predict", Split.TEST, 0, rows, seq, ids, mask, types, new int[rows], new int[rows]);
   }
 
   @Override

@@ -22,6 +22,7 @@ public final class LoadedModels implements AutoCloseable {
   private final long budgetBytes;
   private final int batchSize;
   private final Map<String, Classifier> loaded = new LinkedHashMap<>(16, 0.75f, true);
+  private final Object loading = new Object();
   private long usedBytes;
   private long loads;
 
@@ -57,19 +58,37 @@ public final class LoadedModels implements AutoCloseable {
     return loaded.size();
   }
 
-  private synchronized Classifier classifier(ModelCatalog.Version version) throws IOException {
+  /**
+   * The loaded version, loading it first if need be. Loads happen one at a time, outside the
+   * cache's lock, so predictions with versions already loaded never wait for one.
+   */
+  private Classifier classifier(ModelCatalog.Version version) throws IOException {
     String key = version.name() + ":" + version.version();
-    Classifier c = loaded.get(key);
+    Classifier c = cached(key);
     if (c != null) {
       return c;
     }
-    makeRoom(version.sizeBytes());
-    Path dir = roots.resolve(Path.of(URI.create(version.artifactUri())).toString());
-    c = Classifier.load(dir, batchSize);
-    loaded.put(key, c);
-    usedBytes += c.sizeBytes();
-    loads++;
-    return c;
+    synchronized (loading) {
+      c = cached(key);
+      if (c != null) {
+        return c;
+      }
+      synchronized (this) {
+        makeRoom(version.sizeBytes());
+      }
+      Path dir = roots.resolve(Path.of(URI.create(version.artifactUri())).toString());
+      c = Classifier.load(dir, batchSize);
+      synchronized (this) {
+        loaded.put(key, c);
+        usedBytes += c.sizeBytes();
+        loads++;
+      }
+      return c;
+    }
+  }
+
+  private synchronized Classifier cached(String key) {
+    return loaded.get(key);
   }
 
   private void makeRoom(long bytes) {

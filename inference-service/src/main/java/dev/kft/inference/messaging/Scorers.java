@@ -4,10 +4,9 @@ import dev.kft.events.ScoringDeclared;
 import dev.kft.inference.config.InferenceConfig;
 import dev.kft.inference.domain.LoadedModels;
 import dev.kft.inference.domain.ModelCatalog;
+import dev.kft.messaging.TransactionalPublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -49,7 +48,8 @@ public class Scorers {
         new ScoringLoop(
             d,
             bootstrapServers,
-            config.transactionalIdPrefix() + "-" + d.deployment() + "-" + host(),
+            TransactionalPublisher.transactionalId(
+                config.transactionalIdPrefix() + "-" + d.deployment()),
             catalog,
             models,
             metrics,
@@ -79,13 +79,5 @@ public class Scorers {
       loop.stop();
     }
     running.clear();
-  }
-
-  private static String host() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.kft.inference.messaging;
 
 import dev.kft.events.Event;
-import dev.kft.events.EventSerializer;
 import dev.kft.events.ScoringDeclared;
 import dev.kft.events.ScoringSwitched;
 import dev.kft.events.Topics;
@@ -13,6 +12,7 @@ import dev.kft.inference.domain.ScoredText;
 import dev.kft.messaging.Backoff;
 import dev.kft.messaging.DeadLetters;
 import dev.kft.messaging.TopicScan;
+import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.text.Text;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,15 +28,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 /**
@@ -98,18 +91,19 @@ final class ScoringLoop {
   private void run() {
     Duration pause = Duration.ofSeconds(1);
     while (running.get()) {
-      try (KafkaConsumer<String, byte[]> c = newConsumer();
-          KafkaProducer<String, byte[]> producer = newProducer()) {
+      try (KafkaConsumer<String, byte[]> c = newConsumer()) {
         consumer = c;
         awaitCatalog();
-        producer.initTransactions();
-        lastVersion.clear();
-        c.subscribe(List.of(deployment.fromTopic()));
-        while (running.get()) {
-          ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
-          if (!records.isEmpty()) {
-            score(c, producer, records);
-            pause = Duration.ofSeconds(1);
+        try (TransactionalPublisher publisher =
+            new TransactionalPublisher(bootstrapServers, transactionalId)) {
+          lastVersion.clear();
+          c.subscribe(List.of(deployment.fromTopic()));
+          while (running.get()) {
+            ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+            if (!records.isEmpty()) {
+              score(c, publisher, records);
+              pause = Duration.ofSeconds(1);
+            }
           }
         }
       } catch (WakeupException e) {
@@ -144,51 +138,49 @@ final class ScoringLoop {
   /** Scores one poll's records in one transaction with their offsets. */
   private void score(
       KafkaConsumer<String, byte[]> c,
-      KafkaProducer<String, byte[]> producer,
+      TransactionalPublisher publisher,
       ConsumerRecords<String, byte[]> records)
       throws Exception {
     // the version the reference means now; an alias move lands between two polls
     ModelCatalog.Version version = catalog.resolve(ref);
     List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
     records.forEach(all::add);
-    producer.beginTransaction();
-    try {
-      List<ConsumerRecord<String, byte[]>> usable = new ArrayList<>();
-      List<Text> texts = new ArrayList<>();
-      for (ConsumerRecord<String, byte[]> r : all) {
-        ScoredText.Input input = ScoredText.input(r.value(), deployment.textField());
-        if (input.problem() != null) {
-          producer.send(DeadLetters.record(r, input.problem(), "kft-scoring-" + name()));
-        } else {
-          usable.add(r);
-          texts.add(Text.of(input.text(), null));
-        }
-      }
-      for (int start = 0; start < usable.size(); start += batchSize) {
-        int end = Math.min(usable.size(), start + batchSize);
-        List<List<Score>> predictions = models.predict(version, texts.subList(start, end), 1);
-        for (int i = start; i < end; i++) {
-          send(producer, usable.get(i), predictions.get(i - start).get(0), version);
-        }
-      }
-      producer.sendOffsetsToTransaction(next(all), c.groupMetadata());
-      producer.commitTransaction();
-    } catch (Exception e) {
-      abort(producer);
-      throw e;
-    }
+    publisher.inTransaction(
+        tx -> {
+          List<ConsumerRecord<String, byte[]>> usable = new ArrayList<>();
+          List<Text> texts = new ArrayList<>();
+          for (ConsumerRecord<String, byte[]> r : all) {
+            ScoredText.Input input = ScoredText.input(r.value(), deployment.textField());
+            if (input.problem() != null) {
+              tx.send(DeadLetters.record(r, input.problem(), "kft-scoring-" + name()));
+            } else {
+              usable.add(r);
+              texts.add(Text.of(input.text(), null));
+            }
+          }
+          for (int start = 0; start < usable.size(); start += batchSize) {
+            int end = Math.min(usable.size(), start + batchSize);
+            List<List<Score>> predictions = models.predict(version, texts.subList(start, end), 1);
+            for (int i = start; i < end; i++) {
+              send(tx, usable.get(i), predictions.get(i - start).get(0), version);
+            }
+          }
+        },
+        next(all),
+        c.groupMetadata());
     metrics.scored(name(), all.size(), version.version());
   }
 
   private void send(
-      KafkaProducer<String, byte[]> producer,
+      TransactionalPublisher.Transaction tx,
       ConsumerRecord<String, byte[]> r,
       Score best,
       ModelCatalog.Version version) {
     TopicPartition tp = new TopicPartition(r.topic(), r.partition());
     Integer before = lastVersion.put(tp, version.version());
     if (before != null && before != version.version()) {
-      ScoringSwitched switched =
+      tx.sendEvent(
+          Topics.SCORING,
           new ScoringSwitched(
               Event.newId(),
               name(),
@@ -199,10 +191,7 @@ final class ScoringLoop {
               version.version(),
               r.topic(),
               r.partition(),
-              r.offset());
-      producer.send(
-          new ProducerRecord<>(
-              Topics.SCORING, name(), new EventSerializer().serialize(Topics.SCORING, switched)));
+              r.offset()));
       metrics.switched(name());
       LOG.infof(
           "scoring %s: %s moved from v%d to v%d at %s-%d@%d",
@@ -214,12 +203,11 @@ final class ScoringLoop {
           r.partition(),
           r.offset());
     }
-    producer.send(
-        new ProducerRecord<>(
-            deployment.toTopic(),
-            r.key(),
-            ScoredText.output(
-                best, version.name(), version.version(), r.topic(), r.partition(), r.offset())));
+    tx.send(
+        deployment.toTopic(),
+        r.key(),
+        ScoredText.output(
+            best, version.name(), version.version(), r.topic(), r.partition(), r.offset()));
   }
 
   private String name() {
@@ -238,48 +226,18 @@ final class ScoringLoop {
     return offsets;
   }
 
-  private static void abort(KafkaProducer<String, byte[]> producer) {
-    try {
-      producer.abortTransaction();
-    } catch (RuntimeException e) {
-      LOG.debugf("abort failed: %s", e);
-    }
-  }
-
   private KafkaConsumer<String, byte[]> newConsumer() {
-    return new KafkaConsumer<>(
+    return TopicScan.consumer(
+        bootstrapServers,
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
             ConsumerConfig.GROUP_ID_CONFIG,
             "kft-scoring-" + name(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
             "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
             4 * batchSize,
             ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-            CooperativeStickyAssignor.class.getName()),
-        new StringDeserializer(),
-        new ByteArrayDeserializer());
-  }
-
-  private KafkaProducer<String, byte[]> newProducer() {
-    return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-            transactionalId,
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.ACKS_CONFIG,
-            "all"),
-        new StringSerializer(),
-        new ByteArraySerializer());
+            CooperativeStickyAssignor.class.getName()));
   }
 
   private static void sleep(Duration d) {

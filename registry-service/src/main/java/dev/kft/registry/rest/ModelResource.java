@@ -235,7 +235,8 @@ public class ModelResource {
     throw Problem.badRequest("version: must be a whole number >= 1, got '" + version + "'");
   }
 
-  private static String actor(String user) {
+  /** Who made a change: the {@code X-Kft-User} header, else {@code api}. */
+  static String actor(String user) {
     return user == null || user.isBlank() ? "api" : user;
   }
 }

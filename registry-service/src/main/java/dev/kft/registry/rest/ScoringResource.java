@@ -75,7 +75,7 @@ public class ScoringResource {
   @Operation(summary = "Removes a scoring deployment (needs the bearer token)")
   public Response remove(@PathParam("name") String name, @HeaderParam("X-Kft-User") String user)
       throws SQLException {
-    if (!deployments.remove(name, actor(user))) {
+    if (!deployments.remove(name, ModelResource.actor(user))) {
       throw Problem.notFound("no scoring deployment named '" + name + "'");
     }
     relay.wake();
@@ -111,14 +111,16 @@ public class ScoringResource {
     String field =
         body.textField() == null || body.textField().isBlank() ? "text" : body.textField();
     return new ScoringDeployment(
-        body.name(), model, body.from(), body.to(), field, actor(user), Instant.now());
+        body.name(),
+        model,
+        body.from(),
+        body.to(),
+        field,
+        ModelResource.actor(user),
+        Instant.now());
   }
 
   private static String modelName(String model) {
     return model.split("[@:]", 2)[0];
-  }
-
-  private static String actor(String user) {
-    return user == null || user.isBlank() ? "api" : user;
   }
 }
