@@ -2,8 +2,9 @@
 
 Tokenizes as Hugging Face's BertTokenizer does (basic tokenizer: CJK characters apart, punctuation
 split, optional lower-casing; then greedy longest-match WordPiece) from vocab.txt alone, truncates
-to tokenizer_config.json's model_max_length, and runs bert_reference's model: independent of kft
-and of the tokenizers library.
+to tokenizer_config.json's model_max_length, and runs bert_reference's model (with peft_reference's
+prompt or bottleneck adapters when adapter/ holds one; a LoRA export's weights are merged already):
+independent of kft and of the tokenizers library.
 
 usage: classify_reference.py MODEL_DIR TEXTS_JSON
 prints [[{"label": ..., "score": ...}, ...], ...] per text, every label, most probable first
@@ -16,6 +17,7 @@ import unicodedata
 import torch
 
 from bert_reference import BertForSequenceClassification, read_safetensors
+from peft_reference import adapted_logits
 
 
 def is_cjk(cp):
@@ -105,8 +107,16 @@ def main():
     model = BertForSequenceClassification(config)
     model.load_state_dict(read_safetensors(os.path.join(directory, "model.safetensors")), strict=True)
     model.eval()
-    with torch.no_grad():
-        logits, _ = model(input_ids, mask, torch.zeros_like(input_ids))
+    types = torch.zeros_like(input_ids)
+    adapter_dir = os.path.join(directory, "adapter")
+    adapter_file = os.path.join(adapter_dir, "adapter_config.json")
+    adapter = json.load(open(adapter_file)) if os.path.isfile(adapter_file) else None
+    if adapter is not None and adapter["peft_type"] != "LORA":
+        tensors = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
+        logits = adapted_logits(model, adapter, tensors, input_ids, mask, types)
+    else:
+        with torch.no_grad():
+            logits, _ = model(input_ids, mask, types)
     probabilities = torch.softmax(logits, dim=-1).tolist()
     labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
     out = []

@@ -92,6 +92,25 @@ def prompted_forward(model, prompt, input_ids, attention_mask, token_type_ids):
     return model.classifier(model.bert.pooler(hidden))
 
 
+def adapted_logits(model, adapter, tensors, ids, mask, types):
+    """Logits of the base model with the adapter (its config and PEFT-named tensors) applied."""
+    with torch.no_grad():
+        kind = adapter["peft_type"]
+        if kind == "LORA":
+            apply_lora(model, adapter, tensors)
+            return model(ids, mask, types)[0]
+        if kind == "PROMPT_TUNING":
+            for name, value in tensors.items():
+                if name != "prompt_embeddings":
+                    module, attr = name.removeprefix("base_model.").rsplit(".", 1)
+                    getattr(model.get_submodule(module), attr).data.copy_(value)
+            return prompted_forward(model, tensors["prompt_embeddings"], ids, mask, types)
+        if kind == "kft_bottleneck":
+            apply_bottleneck(model, tensors)
+            return model(ids, mask, types)[0]
+        raise SystemExit("unknown peft_type " + kind)
+
+
 def main():
     config = json.load(open(sys.argv[1]))
     adapter = json.load(open(sys.argv[3] + "/adapter_config.json"))
@@ -103,22 +122,7 @@ def main():
     ids = torch.tensor(inputs["input_ids"])
     mask = torch.tensor(inputs["attention_mask"])
     types = torch.tensor(inputs["token_type_ids"])
-    with torch.no_grad():
-        kind = adapter["peft_type"]
-        if kind == "LORA":
-            apply_lora(model, adapter, tensors)
-            logits, _ = model(ids, mask, types)
-        elif kind == "PROMPT_TUNING":
-            for name, value in tensors.items():
-                if name != "prompt_embeddings":
-                    module, attr = name.removeprefix("base_model.").rsplit(".", 1)
-                    getattr(model.get_submodule(module), attr).data.copy_(value)
-            logits = prompted_forward(model, tensors["prompt_embeddings"], ids, mask, types)
-        elif kind == "kft_bottleneck":
-            apply_bottleneck(model, tensors)
-            logits, _ = model(ids, mask, types)
-        else:
-            raise SystemExit("unknown peft_type " + kind)
+    logits = adapted_logits(model, adapter, tensors, ids, mask, types)
     json.dump({"logits": logits.tolist()}, sys.stdout)
 
 

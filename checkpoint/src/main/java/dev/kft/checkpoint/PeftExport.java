@@ -1,10 +1,15 @@
 package dev.kft.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kft.job.AdapterSpec;
+import dev.kft.job.AdapterType;
 import dev.kft.job.LoraSpec;
 import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
 import dev.kft.job.PromptTuningSpec;
+import dev.kft.job.SpecValue;
 import dev.kft.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +29,67 @@ public final class PeftExport {
 
   public static final String CONFIG = "adapter_config.json";
 
+  /** The directory of an adapter in an exported version. */
+  public static final String DIRECTORY = "adapter";
+
+  /**
+   * An adapter directory read back.
+   *
+   * @param method the method its {@code adapter_config.json} describes
+   * @param trained its tensors under kft's names
+   */
+  public record Adapter(MethodSpec method, Map<String, TensorData> trained) {}
+
   private PeftExport() {}
+
+  /**
+   * Reads an adapter directory of a method that cannot be merged into its base: prompt tuning or
+   * bottleneck adapters (a LoRA export's weights hold its updates already).
+   *
+   * @throws IllegalArgumentException naming a {@code peft_type} that is not one of those
+   * @throws IOException when a file is missing or malformed
+   */
+  public static Adapter read(Path dir) throws IOException {
+    JsonNode json = Json.mapper().readTree(dir.resolve(CONFIG).toFile());
+    String type = json.path("peft_type").asText("");
+    MethodSpec method;
+    String prefix;
+    switch (type) {
+      case "PROMPT_TUNING" -> {
+        int tokens = json.path("num_virtual_tokens").asInt();
+        method =
+            new MethodSpec(
+                MethodType.PROMPT_TUNING, null, null, new PromptTuningSpec(tokens, null, null));
+        prefix = "base_model.";
+      }
+      case "kft_bottleneck" -> {
+        AdapterType where = SpecValue.of(AdapterType.class, json.path("adapter_type").asText());
+        int factor = json.path("reduction_factor").asInt();
+        method = new MethodSpec(MethodType.ADAPTER, null, new AdapterSpec(where, factor), null);
+        prefix = "";
+      }
+      default ->
+          throw new IllegalArgumentException(
+              dir.resolve(CONFIG)
+                  + ": peft_type '"
+                  + type
+                  + "' is not an adapter kept beside its base (PROMPT_TUNING, kft_bottleneck)");
+    }
+    Map<String, TensorData> trained = new LinkedHashMap<>();
+    Path weights = dir.resolve(PeftCheckpoint.WEIGHTS);
+    try (SafeTensorsReader reader = SafeTensorsReader.open(weights)) {
+      for (Map.Entry<String, TensorData> e : reader.readAll().entrySet()) {
+        String name = e.getKey();
+        if (!name.equals(PeftCheckpoint.PROMPT) && !name.startsWith(prefix)) {
+          throw new SafeTensorsException(weights + ": tensor " + name + " lacks PEFT's prefix");
+        }
+        trained.put(
+            name.equals(PeftCheckpoint.PROMPT) ? name : name.substring(prefix.length()),
+            e.getValue());
+      }
+    }
+    return new Adapter(method, trained);
+  }
 
   /**
    * Writes the adapter directory {@code target}.

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code kft predict NAME[@alias|:version] TEXT…} or {@code --file}: classifies texts with a
- * registered version through the stack's inference service, in batches.
+ * registered version through the stack's inference service, in batches; with {@code --local DIR},
+ * with a downloaded version's directory and no service.
  */
 @Command(
     name = "predict",
@@ -33,7 +34,11 @@ final class PredictCommand implements Callable<Integer> {
   /** Inputs per request to the inference service. */
   static final int BATCH = 64;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "NAME, NAME@ALIAS or NAME:VERSION")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "MODEL",
+      description = "NAME, NAME@ALIAS or NAME:VERSION (none with --local)")
   String model;
 
   @Parameters(index = "1..*", paramLabel = "TEXT", description = "texts to classify")
@@ -57,11 +62,33 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--top-k", defaultValue = "1", description = "labels per text (default: 1)")
   int topK;
 
+  @Option(
+      names = "--local",
+      paramLabel = "DIR",
+      description =
+          "classify with the version downloaded to DIR (kft download), in this machine's own"
+              + " process: no stack needed")
+  Path local;
+
+  /** Where a batch of texts goes: the inference service, or a local model. */
+  private interface Classifier {
+    JsonNode classify(Map<String, Object> request) throws IOException, InterruptedException;
+  }
+
   @Override
   public Integer call() throws Exception {
-    List<String> inputs = new ArrayList<>(texts);
+    List<String> inputs = new ArrayList<>();
+    if (local != null && model != null) {
+      inputs.add(model);
+    }
+    inputs.addAll(texts);
     if (file != null) {
       inputs.addAll(TextFiles.read(file, textColumn));
+    }
+    if (local == null && model == null) {
+      System.err.println(
+          "kft predict: give MODEL (NAME, NAME@ALIAS or NAME:VERSION), or --local DIR");
+      return 2;
     }
     if (inputs.isEmpty()) {
       System.err.println("kft predict: give texts, or --file FILE");
@@ -71,8 +98,20 @@ final class PredictCommand implements Callable<Integer> {
       System.err.println("kft predict: --top-k must be >= 1, got " + topK);
       return 2;
     }
-    ApiClient inference = ApiClient.inference(Settings.load());
-    String path = "/api/predict/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+    if (local != null) {
+      try (LocalModel loaded = LocalModel.start(Settings.load(), local)) {
+        classifyAll(inputs, loaded::predict);
+      }
+    } else {
+      ApiClient inference = ApiClient.inference(Settings.load());
+      String path = "/api/predict/" + URLEncoder.encode(model, StandardCharsets.UTF_8);
+      classifyAll(inputs, request -> inference.post(path, request));
+    }
+    return 0;
+  }
+
+  private void classifyAll(List<String> inputs, Classifier classifier)
+      throws IOException, InterruptedException {
     boolean progress = System.console() != null && inputs.size() > BATCH;
     try (BufferedWriter out = output == null ? null : Files.newBufferedWriter(output)) {
       for (int start = 0; start < inputs.size(); start += BATCH) {
@@ -80,7 +119,7 @@ final class PredictCommand implements Callable<Integer> {
         Map<String, Object> body = new HashMap<>();
         body.put("inputs", batch);
         body.put("top_k", topK);
-        JsonNode answer = inference.post(path, body);
+        JsonNode answer = classifier.classify(body);
         for (int i = 0; i < batch.size(); i++) {
           JsonNode scores = answer.path("predictions").get(i);
           if (out == null) {
@@ -98,7 +137,6 @@ final class PredictCommand implements Callable<Integer> {
     if (progress) {
       System.err.println();
     }
-    return 0;
   }
 
   private static void printRow(PrintStream out, String text, JsonNode scores) {
@@ -114,7 +152,9 @@ final class PredictCommand implements Callable<Integer> {
     line.put("text", text);
     line.set("predictions", scores);
     line.put("model", answer.path("model").asText());
-    line.put("version", answer.path("version").asInt());
+    if (answer.has("version")) {
+      line.put("version", answer.path("version").asInt());
+    }
     return Json.mapper().writeValueAsString(line);
   }
 

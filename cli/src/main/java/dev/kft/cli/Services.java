@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The command lines of the five services in the local stack, with their settings. Data-prep, the
- * trainer and the evaluator may run as several instances: instance {@code n} (from 2) is named
- * {@code <service>-n}, listens on the service's port + 10·(n-1) and has a transactional id of its
- * own.
+ * trainer, the evaluator and the inference service may run as several instances: instance {@code n}
+ * (from 2) is named {@code <service>-n}, listens on the service's port + 10·(n-1) and has a
+ * transactional id of its own.
  */
 final class Services {
 
@@ -63,12 +63,14 @@ final class Services {
             "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
                 + ports.postgres()
                 + "/postgres"));
-    parts.add(
-        part(
-            "inference",
-            "inference-service",
-            ports.inference(),
-            "-Dkft.inference.model-roots=" + settings.home().resolve("registry")));
+    for (int n = 1; n <= replicas; n++) {
+      parts.add(
+          instance(
+              n,
+              "inference",
+              ports.inference(),
+              "-Dkft.inference.model-roots=" + settings.home().resolve("registry")));
+    }
     return parts;
   }
 

@@ -39,17 +39,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The local stack with two instances each of data-prep, the trainer and the evaluator, under faults
- * while four jobs run: a service instance killed (SIGKILL) and restarted every 20 s, the broker
- * killed and kept down longer than every client timeout, PostgreSQL restarted while candidates are
- * registered, and a record that is not a kft event on each input topic. Every job must end with
- * exactly one version whose weights equal those of the same job run undisturbed.
+ * The local stack with two instances each of data-prep, the trainer, the evaluator and the
+ * inference service, under faults while four jobs run and a scoring deployment scores a topic: a
+ * service instance killed (SIGKILL) and restarted every 20 s, the broker killed and kept down
+ * longer than every client timeout, PostgreSQL restarted while candidates are registered, and a
+ * record that is not a kft event on each input topic. Every job must end with exactly one version
+ * whose weights equal those of the same job run undisturbed, and every record of the topic must be
+ * scored exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("e2e")
 class ChaosE2ETest {
 
   private static final int JOBS = 4;
+  private static final String SCORING = "chaos-scoring";
   private static final Duration KILL_EVERY = Duration.ofSeconds(20);
 
   /** Longer than the longest client timeout of the services (120 s: delivery, batch reads). */
@@ -62,6 +65,7 @@ class ChaosE2ETest {
   private final Random random = new Random();
   private final List<String> log = new ArrayList<>();
   private int kills;
+  private StreamScoringCheck scoring;
 
   @BeforeAll
   void up() throws Exception {
@@ -83,8 +87,10 @@ class ChaosE2ETest {
     Map<String, String> reference = submit("reference");
     awaitRegistered(reference.keySet(), Duration.ofMinutes(6));
     Map<String, String> poison = poisonEveryInputTopic();
+    scoring = scoreATopic();
     Map<String, String> chaos = submit("chaos");
     Instant began = Instant.now();
+    scoring.produce(0, StreamScoringCheck.TOTAL / 2);
     runChaos(chaos.keySet());
     Duration took = Duration.between(began, Instant.now());
 
@@ -106,12 +112,15 @@ class ChaosE2ETest {
       compared += sameWeights(name("reference", i), name("chaos", i));
     }
     int parked = assertOnlyPoisonParked(poison);
+    scoring.awaitScored(StreamScoringCheck.TOTAL);
+    // one version throughout: every record must be scored by version 1, and exactly once
+    String scored = scoring.check(SCORING, StreamScoringCheck.TOTAL, StreamScoringCheck.TOTAL);
     Eventually.await(Duration.ofMinutes(3), this::assertEveryPartReady);
     System.out.printf(
         "chaos: %d jobs in %d s, %d kills and restarts, 1 broker outage of %d s, 1 PostgreSQL"
             + " restart, %d poison records (%d parkings), %d TrainingFinished and"
             + " ModelVersionRegistered events checked, %d tensors bit-identical to the undisturbed"
-            + " runs; duplicates found = %d, lost = %d%n%s%n",
+            + " runs; duplicates found = %d, lost = %d%n%s%n%s%n",
         JOBS,
         took.toSeconds(),
         kills,
@@ -122,9 +131,33 @@ class ChaosE2ETest {
         compared,
         duplicates,
         lost,
+        scored,
         String.join("\n", log));
     assertEquals(0, duplicates, "end events published more than once");
     assertEquals(0, lost, "end events never published");
+  }
+
+  /**
+   * Declares the scoring deployment {@value #SCORING}: the first undisturbed job's version scores a
+   * topic of 3 partitions, shared by the two inference instances.
+   */
+  private StreamScoringCheck scoreATopic() throws Exception {
+    StreamScoringCheck scoring =
+        new StreamScoringCheck(Settings.load(), "chaos-reviews", "chaos-reviews-scored");
+    int served =
+        Kft.run(
+            "serve",
+            name("reference", 0) + ":1",
+            "--from",
+            "chaos-reviews",
+            "--to",
+            "chaos-reviews-scored",
+            "--text-field",
+            "review",
+            "--name",
+            SCORING);
+    assertEquals(0, served, "kft serve");
+    return scoring;
   }
 
   /** Faults until every chaos job has a registered version. */
@@ -144,6 +177,8 @@ class ChaosE2ETest {
     }
     stack.start("kafka");
     note("broker restarted");
+    scoring.produce(StreamScoringCheck.TOTAL / 2, StreamScoringCheck.TOTAL);
+    note("second half of the records to score produced");
     boolean postgresRestarted = false;
     while (!all(Topics.MODELS, jobs, ModelVersionRegistered.class)) {
       assertTrue(Instant.now().isBefore(deadline), "jobs still unregistered; " + log);
@@ -330,6 +365,6 @@ class ChaosE2ETest {
     List<String> notReady =
         status.stream().filter(l -> l.contains("stopped") || l.contains("not ready")).toList();
     assertEquals(List.of(), notReady, String.join("\n", status));
-    assertEquals(10, status.size(), "Kafka, PostgreSQL and eight service instances: " + status);
+    assertEquals(11, status.size(), "Kafka, PostgreSQL and nine service instances: " + status);
   }
 }

@@ -19,7 +19,8 @@ final class FreePorts {
     try {
       int[] p = new int[7];
       for (int i = 0; i < p.length; i++) {
-        p[i] = take(held, i >= 2 && i <= 4 ? replicas : 1);
+        // data-prep, trainer, evaluator and inference run as replicas; the registry does not
+        p[i] = take(held, i >= 2 && i != 5 ? replicas : 1);
       }
       return new LocalStack.Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6]);
     } finally {

@@ -1,7 +1,9 @@
 package dev.kft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,7 +201,8 @@ class KubernetesManifestsTest {
 
   /** The Strimzi, CloudNativePG, KEDA and Prometheus Operator objects and what they refer to. */
   private static void operators(
-      List<JsonNode> objects, List<ConfigMap> configMaps, List<Deployment> deployments, String db) {
+      List<JsonNode> objects, List<ConfigMap> configMaps, List<Deployment> deployments, String db)
+      throws IOException {
     JsonNode kafka = ofKind(objects, "Kafka").get(0);
     String cluster = kafka.path("metadata").path("name").asText();
     assertEquals("kafka.strimzi.io/v1beta2", kafka.path("apiVersion").asText());
@@ -236,26 +240,9 @@ class KubernetesManifestsTest {
       assertEquals("keda.sh/v1alpha1", so.path("apiVersion").asText());
       assertTrue(
           deploymentNames.contains(so.path("spec").path("scaleTargetRef").path("name").asText()));
-      JsonNode trigger = so.path("spec").path("triggers").get(0);
-      if (trigger.path("type").asText().equals("cpu")) {
-        // an HPA on CPU utilisation needs the target's CPU request
-        String target = so.path("spec").path("scaleTargetRef").path("name").asText();
-        assertTrue(
-            deployments.stream()
-                .filter(d -> d.getMetadata().getName().equals(target))
-                .allMatch(
-                    d ->
-                        d.getSpec().getTemplate().getSpec().getContainers().stream()
-                            .allMatch(c -> c.getResources().getRequests().containsKey("cpu"))),
-            target + " requests CPU");
-        assertTrue(Integer.parseInt(trigger.path("metadata").path("value").asText()) > 0);
-        continue;
+      for (JsonNode trigger : so.path("spec").path("triggers")) {
+        checkTrigger(so, trigger, deployments, config);
       }
-      assertEquals("kafka", trigger.path("type").asText());
-      assertTrue(Topics.ALL.contains(trigger.path("metadata").path("topic").asText()));
-      assertEquals(
-          config.get("KAFKA_BOOTSTRAP_SERVERS"),
-          trigger.path("metadata").path("bootstrapServers").asText());
     }
     JsonNode monitor = ofKind(objects, "PodMonitor").get(0);
     JsonNode selector = monitor.path("spec").path("selector").path("matchLabels");
@@ -291,5 +278,45 @@ class KubernetesManifestsTest {
 
   private static Set<String> names(Stream<String> names) {
     return new TreeSet<>(names.toList());
+  }
+
+  /**
+   * A ScaledObject's trigger: CPU needs the target's CPU request, Kafka lag a kft topic on the
+   * cluster's bootstrap servers, Prometheus a query over metrics kft documents.
+   */
+  private static void checkTrigger(
+      JsonNode so, JsonNode trigger, List<Deployment> deployments, Map<String, String> config)
+      throws IOException {
+    String target = so.path("spec").path("scaleTargetRef").path("name").asText();
+    switch (trigger.path("type").asText()) {
+      case "cpu" -> {
+        // an HPA on CPU utilisation needs the target's CPU request
+        assertTrue(
+            deployments.stream()
+                .filter(d -> d.getMetadata().getName().equals(target))
+                .allMatch(
+                    d ->
+                        d.getSpec().getTemplate().getSpec().getContainers().stream()
+                            .allMatch(c -> c.getResources().getRequests().containsKey("cpu"))),
+            target + " requests CPU");
+        assertTrue(Integer.parseInt(trigger.path("metadata").path("value").asText()) > 0);
+      }
+      case "kafka" -> {
+        assertTrue(Topics.ALL.contains(trigger.path("metadata").path("topic").asText()));
+        assertEquals(
+            config.get("KAFKA_BOOTSTRAP_SERVERS"),
+            trigger.path("metadata").path("bootstrapServers").asText());
+      }
+      case "prometheus" -> {
+        String documented = Files.readString(Path.of("..", "docs", "metrics.md"));
+        Set<String> names = DashboardMetrics.names(trigger.path("metadata").path("query").asText());
+        assertFalse(names.isEmpty(), target + ": a query over some metric");
+        for (String name : names) {
+          assertTrue(documented.contains("`" + name + "`"), target + ": " + name + " is kft's");
+        }
+        assertTrue(Double.parseDouble(trigger.path("metadata").path("threshold").asText()) > 0);
+      }
+      default -> fail(target + ": an unexpected trigger " + trigger);
+    }
   }
 }

@@ -266,7 +266,7 @@ class PipelineE2ETest {
     Path target = home.resolve("downloaded");
     Run download = kft("download", name + "@staging", target.toString());
     assertEquals(0, download.exit(), download.out());
-    predictionsOf(name);
+    predictionsOf(name, target);
     sameAsTheEvaluator(name, target.resolve("test_predictions.jsonl"));
     for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
@@ -310,8 +310,11 @@ class PipelineE2ETest {
     assertTrue(errors.out().contains("most confident mistakes"), errors.out());
   }
 
-  /** The stack's inference service classifies with the registered version, from kft predict. */
-  private void predictionsOf(String name) throws Exception {
+  /**
+   * The stack's inference service classifies with the registered version, from kft predict; and kft
+   * predict --local gives the same answers from the downloaded directory without the service.
+   */
+  private void predictionsOf(String name, Path downloaded) throws Exception {
     Run shown = kft("predict", name + "@staging", "房间很干净，服务很好", "太差了", "--top-k", "2");
     assertEquals(0, shown.exit(), shown.out());
     List<String> rows = shown.out().lines().toList();
@@ -341,6 +344,31 @@ class PipelineE2ETest {
     assertTrue(
         Set.of("0", "1").contains(second.path("predictions").get(0).path("label").asText()),
         second.toString());
+
+    Path localOut = home.resolve("local-predictions.jsonl");
+    Run local =
+        kft(
+            "predict",
+            "--local",
+            downloaded.toString(),
+            "--file",
+            csv.toString(),
+            "--text-column",
+            "review",
+            "--output",
+            localOut.toString());
+    assertEquals(0, local.exit(), local.out());
+    List<String> localLines = Files.readAllLines(localOut);
+    assertEquals(lines.size(), localLines.size(), localLines.toString());
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode service = Json.mapper().readTree(lines.get(i)).path("predictions").get(0);
+      JsonNode alone = Json.mapper().readTree(localLines.get(i)).path("predictions").get(0);
+      assertEquals(service.path("label").asText(), alone.path("label").asText(), localLines.get(i));
+      double diff = Math.abs(service.path("score").asDouble() - alone.path("score").asDouble());
+      assertTrue(diff <= 1e-6, "--local differs from the service by " + diff);
+    }
+    Run missing = kft("predict", "--local", home.resolve("nowhere").toString(), "早餐一般");
+    assertEquals(1, missing.exit(), missing.out());
   }
 
   /**

@@ -140,6 +140,40 @@ public final class ModelLoader {
   }
 
   /**
+   * A classifier of {@code config} over {@code base} with a PEFT method's tensors bound: of {@code
+   * trained}, the method's own tensors extend the model and the rest (a trained head) replace the
+   * base's.
+   *
+   * @param where names the file {@code trained} came from in an error
+   */
+  static BertClassifier adapted(
+      BertConfig config,
+      Map<String, TensorData> base,
+      PeftMethod method,
+      Map<String, TensorData> trained,
+      String where,
+      NDManager manager) {
+    Map<String, TensorData> tensors = new LinkedHashMap<>(base);
+    Map<String, TensorData> added = new LinkedHashMap<>();
+    for (String name : method.shapes().keySet()) {
+      TensorData t = trained.get(name);
+      if (t == null) {
+        throw new SafeTensorsException(where + " lacks " + name);
+      }
+      added.put(name, t);
+    }
+    trained.forEach(
+        (name, t) -> {
+          if (!added.containsKey(name)) {
+            tensors.put(name, t);
+          }
+        });
+    BertClassifier model = BertClassifier.create(config, tensors, manager);
+    model.extend(added, method::bind);
+    return model;
+  }
+
+  /**
    * Loads a PEFT checkpoint: its base (found through the allowed roots and checked against the
    * recorded sha256) with the method's tensors and the trained base tensors applied over it.
    */
@@ -154,23 +188,14 @@ public final class ModelLoader {
     PeftMethod method =
         Peft.of(manifest.method(), config, null)
             .orElseThrow(() -> new IOException(dir + ": kft_peft.json names no PEFT method"));
-    Map<String, TensorData> trained = PeftCheckpoint.tensors(dir);
-    Map<String, TensorData> added = new LinkedHashMap<>();
-    for (String name : method.shapes().keySet()) {
-      TensorData t = trained.get(name);
-      if (t == null) {
-        throw new SafeTensorsException(dir + ": " + PeftCheckpoint.WEIGHTS + " lacks " + name);
-      }
-      added.put(name, t);
-    }
-    trained.forEach(
-        (name, t) -> {
-          if (!added.containsKey(name)) {
-            tensors.put(name, t);
-          }
-        });
-    BertClassifier model = BertClassifier.create(config, tensors, manager);
-    model.extend(added, method::bind);
+    BertClassifier model =
+        adapted(
+            config,
+            tensors,
+            method,
+            PeftCheckpoint.tensors(dir),
+            dir + ": " + PeftCheckpoint.WEIGHTS,
+            manager);
     return new Loaded(model, dir, List.of(), List.of(), Optional.of(manifest));
   }
 }

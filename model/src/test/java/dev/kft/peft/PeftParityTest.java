@@ -21,6 +21,7 @@ import dev.kft.job.MethodType;
 import dev.kft.job.PromptTuningSpec;
 import dev.kft.job.TargetModules;
 import dev.kft.json.Json;
+import dev.kft.model.ExportedModel;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.DropoutMasks;
 import dev.kft.nn.ModelInputs;
@@ -39,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Each method's forward pass equals an independent PyTorch implementation of its published
  * definition, which reads our adapter export with PEFT's tensor names; and merged LoRA weights give
- * the logits of the unmerged model.
+ * the logits of the unmerged model. Prompt tuning and bottleneck adapters loaded back from the
+ * export (base beside {@code adapter/}) give the reference's logits too.
  */
 @Tag("unit")
 class PeftParityTest {
@@ -145,6 +147,21 @@ class PeftParityTest {
     System.out.printf("%s parity: max |Δlogit| %.3g%n", method.type(), diff);
     assertTrue(diff <= 1e-4, "max |Δlogit| = " + diff);
     assertTrue(maxAbsDiff(ours, logits(base, null, null)) > 1e-2, "the method changes the logits");
+    if (method.type() != MethodType.LORA) {
+      // as the registry exports it: the base beside adapter/
+      SafeTensorsWriter.write(dir.resolve("model.safetensors"), base, Map.of("format", "pt"));
+      double exported = maxAbsDiff(exportedLogits(), reference);
+      System.out.printf("%s export loaded: max |Δlogit| %.3g%n", method.type(), exported);
+      assertTrue(exported <= 1e-4, "loaded from the export: max |Δlogit| = " + exported);
+    }
+  }
+
+  private float[] exportedLogits() throws Exception {
+    try (NDManager manager = NDManager.newBaseManager();
+        BertClassifier model = ExportedModel.load(dir, manager);
+        NDManager step = manager.newSubManager()) {
+      return model.forward(ModelInputs.of(step, BATCH), DropoutMasks.NONE).logits().toFloatArray();
+    }
   }
 
   private static float[] logits(

@@ -55,8 +55,9 @@ public final class PythonReference {
       throws IOException, InterruptedException {
     assumeModules(modulesNeededBy(script));
     Path file = copy(script, workDir);
-    // scripts may import the reference model
+    // scripts may import the reference model and its adapters
     copy("bert_reference.py", workDir);
+    copy("peft_reference.py", workDir);
     List<String> command = new ArrayList<>(List.of(interpreter(), file.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());

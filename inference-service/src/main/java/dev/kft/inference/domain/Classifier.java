@@ -1,11 +1,10 @@
 package dev.kft.inference.domain;
 
 import ai.djl.ndarray.NDManager;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.ModelSource;
-import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.json.Json;
+import dev.kft.model.ExportedModel;
 import dev.kft.nn.BertClassifier;
 import dev.kft.nn.Inference;
 import dev.kft.text.Encoder;
@@ -47,20 +46,22 @@ public final class Classifier implements AutoCloseable {
   }
 
   /**
-   * Loads the exported directory {@code dir}.
+   * Loads the exported directory {@code dir}: full fine-tuning, LoRA (merged), prompt tuning and
+   * bottleneck adapters (over their base).
    *
-   * @throws UnsupportedModelException for a version whose adapter cannot be merged into its weights
-   *     (prompt tuning, bottleneck adapters)
+   * @throws UnsupportedModelException for a version whose adapter kft does not know
    */
   public static Classifier load(Path dir, int batchSize) throws IOException {
-    requireMerged(dir);
     BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
-    Path weights = dir.resolve(ModelSource.WEIGHTS);
     NDManager manager = NDManager.newBaseManager();
-    try (SafeTensorsReader reader = SafeTensorsReader.open(weights)) {
-      BertClassifier model = BertClassifier.create(config, reader.readAll(), manager);
+    try {
+      BertClassifier model = ExportedModel.load(dir, manager);
       Encoder encoder = new Encoder(dir.resolve(ModelSource.TOKENIZER), maxLength(dir, config));
-      return new Classifier(manager, model, encoder, batchSize, Files.size(weights));
+      return new Classifier(
+          manager, model, encoder, batchSize, Files.size(dir.resolve(ModelSource.WEIGHTS)));
+    } catch (UnsupportedOperationException e) {
+      manager.close();
+      throw new UnsupportedModelException(e.getMessage());
     } catch (IOException | RuntimeException e) {
       manager.close();
       throw e;
@@ -76,21 +77,6 @@ public final class Classifier implements AutoCloseable {
     }
     int length = Json.mapper().readTree(file.toFile()).path("model_max_length").asInt(positions);
     return Math.min(Math.max(2, length), positions);
-  }
-
-  private static void requireMerged(Path dir) throws IOException {
-    Path adapter = dir.resolve("adapter").resolve("adapter_config.json");
-    if (Files.isRegularFile(adapter)) {
-      JsonNode peft = Json.mapper().readTree(adapter.toFile());
-      String type = peft.path("peft_type").asText("");
-      if (!type.equals("LORA")) {
-        throw new UnsupportedModelException(
-            "this version was trained with "
-                + type
-                + ", whose adapter is not merged into its weights; serving it is not built yet"
-                + " (LoRA and full fine-tuning versions are)");
-      }
-    }
   }
 
   /** Bytes of the version's weights. */

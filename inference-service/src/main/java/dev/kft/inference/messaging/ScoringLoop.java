@@ -104,6 +104,7 @@ final class ScoringLoop {
               score(c, publisher, records);
               pause = Duration.ofSeconds(1);
             }
+            metrics.lag(name(), lag(c));
           }
         }
       } catch (WakeupException e) {
@@ -116,6 +117,15 @@ final class ScoringLoop {
         pause = Backoff.doubled(pause, Duration.ofMinutes(1));
       }
     }
+  }
+
+  /** Records after the position of every partition {@code c} reads, as far as it knows. */
+  private static long lag(KafkaConsumer<String, byte[]> c) {
+    long total = 0;
+    for (TopicPartition partition : c.assignment()) {
+      total += c.currentLag(partition).orElse(0);
+    }
+    return total;
   }
 
   /**

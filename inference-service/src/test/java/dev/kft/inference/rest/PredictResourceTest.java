@@ -10,12 +10,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertInit;
 import dev.kft.checkpoint.ModelExport;
+import dev.kft.checkpoint.PeftExport;
+import dev.kft.checkpoint.TensorData;
 import dev.kft.events.AliasSet;
 import dev.kft.events.Event;
 import dev.kft.events.ModelVersionRegistered;
 import dev.kft.events.Topics;
 import dev.kft.io.FileTrees;
+import dev.kft.job.AdapterSpec;
+import dev.kft.job.AdapterType;
+import dev.kft.job.MethodSpec;
+import dev.kft.job.MethodType;
+import dev.kft.job.PromptTuningSpec;
 import dev.kft.json.Json;
+import dev.kft.peft.BottleneckAdapters;
+import dev.kft.peft.PeftMethod;
+import dev.kft.peft.PromptTuning;
 import dev.kft.testing.Eventually;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
@@ -27,17 +37,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Predictions of a registered version through the REST API: the same labels and probabilities as an
+ * Predictions of registered versions through the REST API: the same labels and probabilities as an
  * independent PyTorch pipeline reading the exported directory (its own WordPiece tokenizer from
- * vocab.txt), versions found through the registry's events, and requests out of bounds refused
- * naming the field.
+ * vocab.txt; full fine-tuning, prompt tuning and bottleneck adapters), versions found through the
+ * registry's events, and requests out of bounds refused naming the field.
  */
 @QuarkusTest
 @WithTestResource(KafkaBrokerResource.class)
@@ -45,6 +57,7 @@ import org.junit.jupiter.api.Test;
 class PredictResourceTest {
 
   private static final Path EXPORT = Path.of("target", "registry", "tiny", "1").toAbsolutePath();
+  private static final Path PEFT = Path.of("target", "registry", "tiny-peft").toAbsolutePath();
   private static final List<String> TEXTS =
       List.of(
           "房间很干净，服务也很好，下次还会再来。",
@@ -53,14 +66,13 @@ class PredictResourceTest {
           "Hello 世界! WiFi 速度 100Mbps",
           "这家酒店的位置非常方便，离地铁站只有五分钟的步行距离，周边有很多餐馆和商店。");
 
-  private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
+  private static final Path FAMILY = Path.of("..", "models", "bert-base-chinese");
 
   @BeforeAll
-  static void registerATinyVersion() throws Exception {
+  static void registerTinyVersions() throws Exception {
     FileTrees.delete(EXPORT);
-    Path family = Path.of("..", "models", "bert-base-chinese");
     BertConfig config =
-        BertConfig.read(family.resolve("config.json"))
+        BertConfig.read(FAMILY.resolve("config.json"))
             .withOverrides(
                 Map.of(
                     "num_hidden_layers", 1,
@@ -69,26 +81,79 @@ class PredictResourceTest {
                     "intermediate_size", 64,
                     "initializer_range", 0.3))
             .withLabels(List.of("neg", "mid", "pos"));
-    ModelExport.write(config, BertInit.random(config, 5), family, EXPORT);
-    // as the registry exports it: truncation at the job's max_length
+    export(config, BertInit.random(config, 5), EXPORT);
+    register("tiny", 1, EXPORT);
+    KafkaTestClient.ofTestBroker()
+        .publish(
+            Topics.MODELS,
+            new AliasSet(Event.newId(), "job-1", Instant.now(), "tiny", "prod", 1, null, "test"));
+    registerAdapted(
+        config,
+        1,
+        new PromptTuning(new PromptTuningSpec(4, null, null), config, null),
+        new MethodSpec(MethodType.PROMPT_TUNING, null, null, new PromptTuningSpec(4, null, null)));
+    AdapterSpec houlsby = new AdapterSpec(AdapterType.HOULSBY, 4);
+    registerAdapted(
+        config,
+        2,
+        new BottleneckAdapters(houlsby, config),
+        new MethodSpec(MethodType.ADAPTER, null, houlsby, null));
+  }
+
+  /** Writes {@code dir} as the registry exports it: truncation at the job's max_length. */
+  private static void export(BertConfig config, Map<String, TensorData> weights, Path dir)
+      throws Exception {
+    ModelExport.write(config, weights, FAMILY, dir);
     Files.writeString(
-        EXPORT.resolve("tokenizer_config.json"),
+        dir.resolve("tokenizer_config.json"),
         "{\"do_lower_case\": false, \"model_max_length\": 16}");
-    KafkaTestClient client = KafkaTestClient.ofTestBroker();
-    client.publish(
-        Topics.MODELS,
-        new ModelVersionRegistered(
-            Event.newId(),
-            "job-1",
-            Instant.now(),
-            "tiny",
-            1,
-            EXPORT.toUri().toString(),
-            "sha",
-            Files.size(EXPORT.resolve("model.safetensors"))));
-    client.publish(
-        Topics.MODELS,
-        new AliasSet(Event.newId(), "job-1", Instant.now(), "tiny", "prod", 1, null, "test"));
+  }
+
+  /**
+   * Registers version {@code version} of {@code tiny-peft}: the base's weights with {@code
+   * method}'s tensors and a trained head in {@code adapter/}, every one drawn at random so that
+   * each counts.
+   */
+  private static void registerAdapted(
+      BertConfig config, int version, PeftMethod method, MethodSpec spec) throws Exception {
+    Path dir = PEFT.resolve(String.valueOf(version));
+    FileTrees.delete(dir);
+    export(config, BertInit.random(config, 5), dir);
+    SplittableRandom random = new SplittableRandom(version);
+    Map<String, TensorData> trained = new LinkedHashMap<>();
+    method.shapes().forEach((name, shape) -> trained.put(name, randomTensor(random, shape)));
+    BertInit.random(config, 6)
+        .forEach(
+            (name, t) -> {
+              if (name.startsWith("classifier.")) {
+                trained.put(name, t);
+              }
+            });
+    PeftExport.write(dir.resolve("adapter"), spec, config, "tiny-base", trained);
+    register("tiny-peft", version, dir);
+  }
+
+  private static TensorData randomTensor(SplittableRandom random, long[] shape) {
+    float[] values = new float[(int) TensorData.elementCount(shape)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) (random.nextDouble(-1, 1));
+    }
+    return new TensorData(shape, values);
+  }
+
+  private static void register(String name, int version, Path dir) throws Exception {
+    KafkaTestClient.ofTestBroker()
+        .publish(
+            Topics.MODELS,
+            new ModelVersionRegistered(
+                Event.newId(),
+                "job-" + name + version,
+                Instant.now(),
+                name,
+                version,
+                dir.toUri().toString(),
+                "sha",
+                Files.size(dir.resolve("model.safetensors"))));
   }
 
   private static JsonNode predict(String model, Object body) throws Exception {
@@ -120,17 +185,35 @@ class PredictResourceTest {
 
   @Test
   void probabilitiesEqualAnIndependentPytorchPipeline() throws Exception {
-    String body = "{\"inputs\": " + Json.mapper().writeValueAsString(TEXTS) + ", \"top_k\": null}";
-    JsonNode answer = awaitPredict("tiny@prod", body);
+    JsonNode answer = awaitPredict("tiny@prod", allLabelsOf(TEXTS));
     assertEquals("tiny", answer.path("model").asText());
     assertEquals(1, answer.path("version").asInt());
+    sameAsTheReference("full fine-tuning", answer, EXPORT);
+  }
+
+  /** Prompt tuning and bottleneck adapters are applied over the base their export keeps. */
+  @Test
+  void adaptedVersionsEqualAnIndependentPytorchPipeline() throws Exception {
+    sameAsTheReference(
+        "prompt tuning", awaitPredict("tiny-peft:1", allLabelsOf(TEXTS)), PEFT.resolve("1"));
+    sameAsTheReference(
+        "bottleneck adapters", awaitPredict("tiny-peft:2", allLabelsOf(TEXTS)), PEFT.resolve("2"));
+  }
+
+  private static String allLabelsOf(List<String> texts) throws Exception {
+    return "{\"inputs\": " + Json.mapper().writeValueAsString(texts) + ", \"top_k\": null}";
+  }
+
+  /** Every label's probability within 1e-5 of classify_reference.py's on {@code export}. */
+  private static void sameAsTheReference(String what, JsonNode answer, Path export)
+      throws Exception {
     Path work = Files.createDirectories(Path.of("target", "reference").toAbsolutePath());
     Files.writeString(work.resolve("texts.json"), Json.mapper().writeValueAsString(TEXTS));
     JsonNode reference =
         Json.mapper()
             .readTree(
                 PythonReference.run(
-                    "classify_reference.py", work, EXPORT.toString(), "texts.json"));
+                    "classify_reference.py", work, export.toString(), "texts.json"));
     double maxDiff = 0;
     double mostSure = 0;
     for (int i = 0; i < TEXTS.size(); i++) {
@@ -152,9 +235,9 @@ class PredictResourceTest {
         }
       }
     }
-    System.out.println("predict vs PyTorch pipeline: max |Δp| = " + maxDiff);
-    assertTrue(maxDiff <= 1e-5, "max |Δp| " + maxDiff);
-    assertTrue(mostSure > 0.5, "the model is not uniform: top probability " + mostSure);
+    System.out.println(what + ": predict vs PyTorch pipeline: max |Δp| = " + maxDiff);
+    assertTrue(maxDiff <= 1e-5, what + ": max |Δp| " + maxDiff);
+    assertTrue(mostSure > 0.5, what + ": the model is not uniform: top probability " + mostSure);
   }
 
   @Test

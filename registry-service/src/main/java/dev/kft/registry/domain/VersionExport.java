@@ -56,9 +56,6 @@ public final class VersionExport {
   /** The evaluator's per-example predictions on the test split, in an export. */
   public static final String TEST_PREDICTIONS = "test_predictions.jsonl";
 
-  /** The directory of a PEFT version's adapter. */
-  public static final String ADAPTER = "adapter";
-
   private static final FileTime EPOCH = FileTime.fromMillis(0);
 
   private VersionExport() {}
@@ -148,7 +145,11 @@ public final class VersionExport {
     BertConfig config = BertConfig.read(checkpoint.resolve(ModelSource.CONFIG));
     Map<String, TensorData> trained = PeftCheckpoint.tensors(checkpoint);
     PeftExport.write(
-        temp.resolve(ADAPTER), manifest.method(), config, manifest.base().source(), trained);
+        temp.resolve(PeftExport.DIRECTORY),
+        manifest.method(),
+        config,
+        manifest.base().source(),
+        trained);
     Path weights = temp.resolve(ModelSource.WEIGHTS);
     if (manifest.method().type() != MethodType.LORA) {
       Files.copy(base.resolve(ModelSource.WEIGHTS), weights);
