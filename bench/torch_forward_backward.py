@@ -1,7 +1,8 @@
 """PyTorch eager side of kft's training-step benchmark.
 
-usage: torch_forward_backward.py LAYERS HIDDEN BATCH SEQ WARMUP STEPS
-prints the median ms of forward, backward, clip + AdamW step and the whole step
+usage: torch_forward_backward.py LAYERS HIDDEN BATCH SEQ WARMUP STEPS [float32|bf16]
+prints the median ms of forward, backward, clip + AdamW step and the whole step; with bf16 the
+forward and the loss run under torch.autocast("cpu", dtype=torch.bfloat16)
 The model is the reference BertForSequenceClassification of kft's parity test (same definition
 as transformers' eager BERT); threads follow OMP_NUM_THREADS (2 by default here).
 """
@@ -29,6 +30,7 @@ def require_openmp_blas():
 def main():
     require_openmp_blas()
     layers, hidden, batch, seq, warmup, steps = map(int, sys.argv[1:7])
+    bf16 = len(sys.argv) > 7 and sys.argv[7] == "bf16"
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
     torch.manual_seed(1)
     config = {"vocab_size": 21128, "hidden_size": hidden, "num_hidden_layers": layers,
@@ -46,8 +48,9 @@ def main():
     times = []
     for i in range(warmup + steps):
         t0 = time.perf_counter()
-        logits, _ = model(ids, mask, types)
-        loss = torch.nn.functional.cross_entropy(logits, labels)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            logits, _ = model(ids, mask, types)
+            loss = torch.nn.functional.cross_entropy(logits, labels)
         loss.item()
         t1 = time.perf_counter()
         loss.backward()

@@ -14,6 +14,7 @@ import dev.kft.nn.Inference;
 import dev.kft.nn.Losses;
 import dev.kft.nn.ModelInputs;
 import dev.kft.nn.NoGrad;
+import dev.kft.nn.Precision;
 import dev.kft.trainer.training.AdamW;
 import dev.kft.trainer.training.GradientClipping;
 import java.io.IOException;
@@ -37,11 +38,12 @@ public final class ForwardBackwardBenchmark {
 
   private static final int BATCH = 16;
   private static final int SEQ = 128;
-  private static final int WARMUP = 3;
-  private static final int STEPS = 15;
-  private static final int ROUNDS = 3;
 
-  private record Geometry(String name, int layers, int hidden) {}
+  /**
+   * A model size and how long to time it: bert-base's steps take seconds each here, so it gets
+   * fewer.
+   */
+  private record Geometry(String name, int layers, int hidden, int warmup, int steps, int rounds) {}
 
   private ForwardBackwardBenchmark() {}
 
@@ -49,75 +51,92 @@ public final class ForwardBackwardBenchmark {
     Path script = Path.of(args.length > 0 ? args[0] : "bench/torch_forward_backward.py");
     String python = args.length > 1 ? args[1] : "/usr/bin/python3";
     List<Geometry> geometries =
-        List.of(new Geometry("L2/H128", 2, 128), new Geometry("L4/H256", 4, 256));
+        List.of(
+            new Geometry("L2/H128", 2, 128, 3, 15, 3),
+            new Geometry("L4/H256", 4, 256, 3, 15, 3),
+            new Geometry("L12/H768", 12, 768, 1, 3, 1));
     List<String> rows = new ArrayList<>();
     List<String> evalRows = new ArrayList<>();
     for (Geometry g : geometries) {
-      Timing djl = null;
-      double[] torch = null;
-      // Other tenants of a shared machine come and go: alternate the sides for a few rounds and
-      // keep each side's fastest round, so a burst of load on one side does not decide the ratio.
-      for (int round = 0; round < ROUNDS; round++) {
-        Timing d = djlMillis(g);
-        double[] t = torchMillis(python, script, g);
-        djl = djl == null || d.total() < djl.total() ? d : djl;
-        torch = torch == null || t[3] < torch[3] ? t : torch;
+      double float32Step = 0;
+      for (Precision precision : Precision.values()) {
+        Timing djl = null;
+        double[] torch = null;
+        // Other tenants of a shared machine come and go: alternate the sides for a few rounds and
+        // keep each side's fastest round, so a burst of load on one side does not decide the ratio.
+        for (int round = 0; round < g.rounds(); round++) {
+          Timing d = djlMillis(g, precision);
+          double[] t = torchMillis(python, script, g, precision);
+          djl = djl == null || d.total() < djl.total() ? d : djl;
+          torch = torch == null || t[3] < torch[3] ? t : torch;
+        }
+        float32Step = precision == Precision.FLOAT32 ? djl.total() : float32Step;
+        double eval = evalMillis(g, precision);
+        evalRows.add(
+            String.format(
+                Locale.ROOT,
+                "| %-8s | %-9s | %8.1f | %8.1f | %5.2f× |",
+                g.name(),
+                name(precision),
+                1000.0 * BATCH / djl.total(),
+                1000.0 * BATCH / eval,
+                djl.total() / eval));
+        rows.add(
+            String.format(
+                Locale.ROOT,
+                "| %-8s | %-9s | %6.0f / %6.0f / %5.0f | %6.0f | %6.0f / %6.0f / %5.0f | %6.0f |"
+                    + " %5.2f× | %5.2f× |",
+                g.name(),
+                name(precision),
+                djl.forward(),
+                djl.backward(),
+                djl.optimizer(),
+                djl.total(),
+                torch[0],
+                torch[1],
+                torch[2],
+                torch[3],
+                djl.total() / torch[3],
+                djl.total() / float32Step));
       }
-      double eval = evalMillis(g);
-      evalRows.add(
-          String.format(
-              Locale.ROOT,
-              "| %-8s | %8.1f | %8.1f | %5.2f× |",
-              g.name(),
-              1000.0 * BATCH / djl.total(),
-              1000.0 * BATCH / eval,
-              djl.total() / eval));
-      rows.add(
-          String.format(
-              Locale.ROOT,
-              "| %-8s | %5.0f / %5.0f / %5.0f | %6.0f | %5.0f / %5.0f / %5.0f | %6.0f | %5.2f× |",
-              g.name(),
-              djl.forward(),
-              djl.backward(),
-              djl.optimizer(),
-              djl.total(),
-              torch[0],
-              torch[1],
-              torch[2],
-              torch[3],
-              djl.total() / torch[3]));
     }
     System.out.printf(
-        "training step (forward / backward / clip+AdamW, ms), batch %d, seq %d,"
-            + " median of %d steps, fastest of %d alternating rounds, %s intra-op threads%n",
-        BATCH, SEQ, STEPS, ROUNDS, System.getProperty("ai.djl.pytorch.num_threads", "?"));
+        "training step (forward / backward / clip+AdamW, ms), batch %d, seq %d, median of 15 steps"
+            + " (3 for L12/H768), fastest of 3 alternating rounds (1), %s intra-op threads;"
+            + " PyTorch bf16 = torch.autocast(\"cpu\", dtype=torch.bfloat16)%n",
+        BATCH, SEQ, System.getProperty("ai.djl.pytorch.num_threads", "?"));
     System.out.println(
-        "| model    | kft DJL f / b / opt   | kft    | PyTorch f / b / opt   |"
-            + " PyTorch | ratio  |");
+        "| model    | precision | kft f / b / opt          | kft    | PyTorch f / b / opt      |"
+            + " PyTorch | kft/PT | vs kft float32 |");
     System.out.println(
-        "|----------|-----------------------|-------:|-----------------------|"
-            + "--------:|-------:|");
+        "|----------|-----------|--------------------------|-------:|--------------------------|"
+            + "--------:|-------:|-------:|");
     rows.forEach(System.out::println);
     System.out.println();
     System.out.println(
         "evaluation (the evaluator's no-grad Inference) against training (the step above),"
             + " samples/s");
-    System.out.println("| model    | training | evaluation | ratio  |");
-    System.out.println("|----------|---------:|-----------:|-------:|");
+    System.out.println("| model    | precision | training | evaluation | ratio  |");
+    System.out.println("|----------|-----------|---------:|-----------:|-------:|");
     evalRows.forEach(System.out::println);
+  }
+
+  private static String name(Precision precision) {
+    return precision == Precision.BFLOAT16 ? "bf16" : "float32";
   }
 
   /**
    * Median milliseconds of evaluating one batch as the evaluator does: no gradients, no dropout.
    */
-  private static double evalMillis(Geometry g) {
+  private static double evalMillis(Geometry g, Precision precision) {
     BertConfig config = config(g);
     TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, 21128, 1);
-    double[] times = new double[STEPS];
+    double[] times = new double[g.steps()];
     try (NDManager manager = NDManager.newBaseManager();
         BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager)) {
+      model.computeIn(precision);
       Inference inference = new Inference(model, BATCH);
-      for (int i = -WARMUP; i < STEPS; i++) {
+      for (int i = -g.warmup(); i < g.steps(); i++) {
         long t0 = System.nanoTime();
         inference.run(batch);
         if (i >= 0) {
@@ -143,15 +162,16 @@ public final class ForwardBackwardBenchmark {
   /** Median milliseconds of forward, backward, clip+AdamW and the whole step. */
   private record Timing(double forward, double backward, double optimizer, double total) {}
 
-  private static Timing djlMillis(Geometry g) {
+  private static Timing djlMillis(Geometry g, Precision precision) {
     BertConfig config = config(g);
     TokenizedBatch batch = RandomBatch.of(BATCH, SEQ, 21128, 1);
-    double[][] times = new double[4][STEPS];
+    double[][] times = new double[4][g.steps()];
     try (NDManager manager = NDManager.newBaseManager();
         BertClassifier model = BertClassifier.create(config, BertInit.random(config, 1), manager);
         AdamW optimizer = new AdamW(manager, 0.9, 0.999, 1e-8, 0.01, Set.of())) {
       model.requireGradients(name -> true);
-      for (int i = -WARMUP; i < STEPS; i++) {
+      model.computeIn(precision);
+      for (int i = -g.warmup(); i < g.steps(); i++) {
         long t0 = System.nanoTime();
         long t1;
         long t2;
@@ -187,7 +207,7 @@ public final class ForwardBackwardBenchmark {
     return new Timing(median(times[0]), median(times[1]), median(times[2]), median(times[3]));
   }
 
-  private static double[] torchMillis(String python, Path script, Geometry g)
+  private static double[] torchMillis(String python, Path script, Geometry g, Precision precision)
       throws IOException, InterruptedException {
     Process p =
         new ProcessBuilder(
@@ -197,8 +217,9 @@ public final class ForwardBackwardBenchmark {
                 String.valueOf(g.hidden()),
                 String.valueOf(BATCH),
                 String.valueOf(SEQ),
-                String.valueOf(WARMUP),
-                String.valueOf(STEPS))
+                String.valueOf(g.warmup()),
+                String.valueOf(g.steps()),
+                name(precision))
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -45,9 +45,10 @@ final class Render {
   static String started(TrainingStarted s) {
     return String.format(
         Locale.ROOT,
-        "training (%s) on %s: %d steps%s; %s%s",
+        "training (%s) on %s%s: %d steps%s; %s%s",
         s.method(),
         s.device(),
+        "bf16".equals(s.precision()) ? " in bf16" : "",
         s.totalSteps(),
         s.resumedFromStep() > 0 ? ", resumed from step " + s.resumedFromStep() : "",
         s.trainableParameters(),

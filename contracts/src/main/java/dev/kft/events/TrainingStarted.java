@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param totalSteps optimizer steps the job will run unless stopped early
  * @param resumedFromStep the checkpoint step training resumed from, 0 on a fresh start
  * @param device where the work runs (for example {@code cpu()} or {@code gpu(0)})
+ * @param precision the type of the matrix products: {@code float32}, or {@code bf16} for bfloat16
+ *     mixed precision (null in events written before kft reported it)
  * @param unusedWeights the pretrained checkpoint's tensors the model leaves out, grouped ({@code
  *     bert.encoder.layer.6.*} for a dropped layer, {@code cls.predictions.*} for a masked-LM head);
  *     empty when nothing is left out, on a resume, or from random weights
@@ -26,5 +28,6 @@ public record TrainingStarted(
     long totalSteps,
     long resumedFromStep,
     String device,
+    String precision,
     List<String> unusedWeights)
     implements JobEvent {}

@@ -23,6 +23,10 @@ final class TrainingRules {
           "metric_for_best_model", "must be a metric name such as eval_f1, got '" + metric + "'");
     }
 
+    if (Boolean.TRUE.equals(values.get(TrainingSpec.BF16))
+        && Boolean.TRUE.equals(values.get(TrainingSpec.FP16))) {
+      training.problem("fp16", "bf16 and fp16 cannot both be true; choose one precision");
+    }
     if (eval == IntervalStrategy.STEPS && !training.has("eval_steps")) {
       training.problem("eval_steps", "required when eval_strategy is steps");
     }

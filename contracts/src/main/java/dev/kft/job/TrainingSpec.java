@@ -42,6 +42,11 @@ import java.util.List;
  *     padding: longest}), default false; for training as Hugging Face's, within mega-batches of 50
  *     batches of the shuffled train split; evaluation splits the same way (one sorted mega-batch as
  *     a rule)
+ * @param bf16 mixed precision with bfloat16: matrix products in bfloat16, master weights, optimizer
+ *     state and checkpoints float32, default false
+ * @param fp16 mixed precision with float16 and loss scaling, as Hugging Face's; refused by the
+ *     trainer (a CPU has no float16 kernels, as in transformers; float16 on a GPU is not built),
+ *     default false
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -72,7 +77,9 @@ public record TrainingSpec(
     Boolean greaterIsBetter,
     Integer earlyStoppingPatience,
     Double earlyStoppingThreshold,
-    Boolean groupByLength) {
+    Boolean groupByLength,
+    Boolean bf16,
+    Boolean fp16) {
 
   public static final Setting<Double> NUM_TRAIN_EPOCHS =
       Setting.number("num_train_epochs", 3.0, Range.above(0));
@@ -118,6 +125,8 @@ public record TrainingSpec(
   public static final Setting<Double> EARLY_STOPPING_THRESHOLD =
       Setting.number("early_stopping_threshold", 0.0, Range.atLeast(0));
   public static final Setting<Boolean> GROUP_BY_LENGTH = Setting.flag("group_by_length", false);
+  public static final Setting<Boolean> BF16 = Setting.flag("bf16", false);
+  public static final Setting<Boolean> FP16 = Setting.flag("fp16", false);
 
   /** Every declared setting of the section ({@code metric_for_best_model} is a free name). */
   public static final List<Setting<?>> SETTINGS =
@@ -147,7 +156,9 @@ public record TrainingSpec(
           GREATER_IS_BETTER,
           EARLY_STOPPING_PATIENCE,
           EARLY_STOPPING_THRESHOLD,
-          GROUP_BY_LENGTH);
+          GROUP_BY_LENGTH,
+          BF16,
+          FP16);
 
   public TrainingSpec {
     numTrainEpochs = NUM_TRAIN_EPOCHS.or(numTrainEpochs);
@@ -178,6 +189,8 @@ public record TrainingSpec(
     }
     earlyStoppingThreshold = EARLY_STOPPING_THRESHOLD.or(earlyStoppingThreshold);
     groupByLength = GROUP_BY_LENGTH.or(groupByLength);
+    bf16 = BF16.or(bf16);
+    fp16 = FP16.or(fp16);
   }
 
   /**
@@ -192,7 +205,7 @@ public record TrainingSpec(
   public static TrainingSpec defaults() {
     return new TrainingSpec(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether early stopping is on. */

@@ -82,6 +82,7 @@ class EventJsonTest {
             1125,
             0,
             "cpu()",
+            "bf16",
             List.of("bert.encoder.layer.6.*", "cls.predictions.*")),
         new TrainingProgress(id, JOB, AT, 50, 1125, 0.13, 0.61, 4.9e-5, 1.7, 120.5, 11_000.0),
         new TrainingFinished(

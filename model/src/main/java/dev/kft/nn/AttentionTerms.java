@@ -46,10 +46,10 @@ final class AttentionTerms {
   /**
    * Scores {@code [batch, heads, length, length]} from queries and keys {@code [batch, heads,
    * length, headSize]}; {@code distanceTable} is the layer's {@code distance_embedding.weight}, or
-   * null with absolute positions.
+   * null with absolute positions; {@code products} gives {@code q · kᵀ} in the model's precision.
    */
-  NDArray scores(NDArray q, NDArray k, NDArray distanceTable) {
-    NDArray raw = q.matMul(k.transpose(0, 1, 3, 2));
+  NDArray scores(NDArray q, NDArray k, NDArray distanceTable, MatrixProducts products) {
+    NDArray raw = products.matMul(q, k.transpose(0, 1, 3, 2));
     if (distances != null) {
       NDArray table =
           Embedding.embedding(distances, distanceTable, SparseFormat.DENSE).singletonOrThrow();

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertLayout;
@@ -39,6 +38,7 @@ public final class BertClassifier implements AutoCloseable {
   private final NDManager manager;
   private final Map<String, NDArray> parameters;
   private ModelExtension extension = new ModelExtension() {};
+  private volatile MatrixProducts products = MatrixProducts.of(Precision.FLOAT32);
 
   private BertClassifier(BertConfig config, NDManager manager, Map<String, NDArray> parameters) {
     this.config = config;
@@ -61,7 +61,6 @@ public final class BertClassifier implements AutoCloseable {
     for (String name : shapes.keySet()) {
       TensorData t = tensors.get(name);
       NDArray array = manager.create(t.values(), new Shape(t.shape()));
-      array.setName(name);
       parameters.put(name, array);
     }
     return new BertClassifier(config, manager, parameters);
@@ -91,11 +90,19 @@ public final class BertClassifier implements AutoCloseable {
             throw new IllegalArgumentException("parameter " + name + " already exists");
           }
           NDArray array = manager.create(t.values(), new Shape(t.shape()));
-          array.setName(name);
           added.put(name, array);
         });
     parameters.putAll(added);
     extension = bind.apply(Collections.unmodifiableMap(added));
+  }
+
+  /**
+   * Runs later forward passes' matrix products (every linear layer of the encoder and head, and
+   * attention's two batched products) in {@code precision}; a method's own small products (LoRA,
+   * adapters) stay float32.
+   */
+  public void computeIn(Precision precision) {
+    products = MatrixProducts.of(precision);
   }
 
   /** Parameters by Hugging Face name, in {@code state_dict} order, then any extension's. */
@@ -217,9 +224,10 @@ public final class BertClassifier implements AutoCloseable {
     NDArray q = splitHeads(dense(x, prefix + ".query", dropout));
     NDArray k = splitHeads(dense(x, prefix + ".key", dropout));
     NDArray v = splitHeads(dense(x, prefix + ".value", dropout));
-    NDArray scores = terms.scores(q, k, parameters.get(prefix + ".distance_embedding.weight"));
+    NDArray scores =
+        terms.scores(q, k, parameters.get(prefix + ".distance_embedding.weight"), products);
     NDArray probs = dropout.apply(scores.softmax(-1), config.attentionProbsDropoutProb());
-    NDArray context = probs.matMul(v).transpose(0, 2, 1, 3);
+    NDArray context = products.matMul(probs, v).transpose(0, 2, 1, 3);
     Shape s = context.getShape();
     return context.reshape(s.get(0), s.get(1), config.hiddenSize());
   }
@@ -232,8 +240,7 @@ public final class BertClassifier implements AutoCloseable {
 
   private NDArray dense(NDArray x, String module, DropoutMasks dropout) {
     NDArray out =
-        Linear.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias"))
-            .singletonOrThrow();
+        products.linear(x, parameters.get(module + ".weight"), parameters.get(module + ".bias"));
     return extension.linear(module, x, out, dropout);
   }
 

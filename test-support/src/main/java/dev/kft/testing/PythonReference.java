@@ -55,9 +55,10 @@ public final class PythonReference {
       throws IOException, InterruptedException {
     assumeModules(modulesNeededBy(script));
     Path file = copy(script, workDir);
-    // scripts may import the reference model and its adapters
-    copy("bert_reference.py", workDir);
-    copy("peft_reference.py", workDir);
+    // scripts may import the reference model, its adapters and its training helpers
+    for (String module : List.of("bert_reference.py", "peft_reference.py", "train_reference.py")) {
+      copy(module, workDir);
+    }
     List<String> command = new ArrayList<>(List.of(interpreter(), file.toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());

@@ -17,6 +17,7 @@ import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.model.ModelLoader;
+import dev.kft.nn.Precision;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,10 @@ public final class JobEvaluator {
               new ModelLoader.Request(
                   checkpoint.toString(), true, Map.of(), prepared.labelNames(), 0),
               manager);
+      if (prepared.spec().training().bf16()) {
+        // evaluated as trained: the same products in bfloat16
+        loaded.model().computeIn(Precision.BFLOAT16);
+      }
       return SplitEvaluation.run(
           loaded.model(),
           batches,

@@ -68,6 +68,7 @@ class JobTrackingTest {
             20,
             0,
             "cpu()",
+            "float32",
             List.of()));
     for (int step = 10; step <= 20; step += 10) {
       kafka.publish(

@@ -64,8 +64,13 @@ final class KafkaReporter implements JobReporter {
     reportedSteps = resumedFromStep;
     this.parameters = parameters;
     LOG.infof(
-        "job %s: %s, %d steps from step %d on %s",
-        jobId, parameters, totalSteps, resumedFromStep, device);
+        "job %s: %s, %d steps from step %d on %s%s",
+        jobId,
+        parameters,
+        totalSteps,
+        resumedFromStep,
+        device,
+        spec.training().bf16() ? " in bf16" : "");
     publisher.publish(
         Topics.JOB_EVENTS,
         new TrainingStarted(
@@ -77,6 +82,7 @@ final class KafkaReporter implements JobReporter {
             totalSteps,
             resumedFromStep,
             device,
+            spec.training().bf16() ? "bf16" : "float32",
             unusedWeights));
   }
 

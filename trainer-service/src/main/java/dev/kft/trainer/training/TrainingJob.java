@@ -9,6 +9,7 @@ import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.job.TrainingSpec;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.BertClassifier;
+import dev.kft.nn.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,6 +59,23 @@ public final class TrainingJob {
   }
 
   /**
+   * The precision of the job's matrix products on {@code on}.
+   *
+   * @throws IllegalArgumentException for {@code fp16}, which kft does not train in
+   */
+  static Precision precision(TrainingSpec t, Device on) {
+    if (t.fp16()) {
+      throw new IllegalArgumentException(
+          on.isGpu()
+              ? "training.fp16: float16 mixed precision (with loss scaling) is not built yet; use"
+                  + " bf16: true"
+              : "training.fp16: float16 mixed precision needs a CUDA GPU, as in transformers; on a"
+                  + " CPU use bf16: true");
+    }
+    return t.bf16() ? Precision.BFLOAT16 : Precision.FLOAT32;
+  }
+
+  /**
    * Runs the job; {@code control} says when to stop and which checkpoints to keep.
    *
    * @param batches reads a split's batches back from Kafka
@@ -70,10 +88,12 @@ public final class TrainingJob {
       throws Exception {
     TrainingSpec t = prepared.spec().training();
     Device on = device(device);
+    Precision precision = precision(t, on);
     try (NDManager manager = NDManager.newBaseManager(on)) {
       Resumption from = Resumption.of(loader, store, prepared, manager);
       JobModel job = from.job();
       BertClassifier model = job.model();
+      model.computeIn(precision);
       AdamW optimizer = from.optimizer();
       long done = from.step();
       List<TokenizedBatch> train = batches.apply(prepared);

@@ -140,6 +140,7 @@ class TrainingLoopTest {
             19,
             WAIT);
     TrainingStarted started = assertInstanceOf(TrainingStarted.class, events.get(0));
+    assertEquals("float32", started.precision());
     assertEquals(started.trainableParameters().total(), started.trainableParameters().trainable());
     List<TrainingProgress> progress =
         events.stream()
@@ -346,5 +347,34 @@ class TrainingLoopTest {
     JobFailed failed = assertInstanceOf(JobFailed.class, awaitEnd(jobId));
     assertTrue(failed.reason().contains("'no-such-model' does not exist"), failed.reason());
     assertEquals("trainer", failed.service());
+  }
+
+  /** bfloat16 mixed precision trains the same task as far, and the job says it ran in it. */
+  @Test
+  void aBf16JobTrainsAndSaysSo() {
+    String jobId = prepare("bert-base-chinese", "num_train_epochs: 6, save_steps: 72, bf16: true");
+    TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(72, finished.step());
+    List<Event> events =
+        kafka.awaitEvents(
+            Topics.JOB_EVENTS,
+            e ->
+                e.jobId().equals(jobId)
+                    && (e instanceof TrainingStarted || e instanceof TrainingProgress),
+            19,
+            WAIT);
+    assertEquals("bf16", assertInstanceOf(TrainingStarted.class, events.get(0)).precision());
+    double first = ((TrainingProgress) events.get(1)).loss();
+    double last = ((TrainingProgress) events.get(events.size() - 1)).loss();
+    assertTrue(last < 0.5 * first, "loss fell: " + first + " -> " + last);
+  }
+
+  @Test
+  void anFp16JobOnACpuFailsNamingTheSetting() {
+    String jobId = prepare("bert-base-chinese", "num_train_epochs: 1, fp16: true");
+    JobFailed failed = assertInstanceOf(JobFailed.class, awaitEnd(jobId));
+    assertTrue(
+        failed.reason().startsWith("training.fp16: float16 mixed precision needs a CUDA GPU"),
+        failed.reason());
   }
 }
