@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Docker Compose deployment is whole: the compose files render (Debian's {@code docker-compose
@@ -130,6 +131,26 @@ class DeploymentFilesTest {
         DashboardMetrics.names("sum by (outcome) (increase(kft_data_prep_jobs_total[1h]))"));
     Set<String> names = DashboardMetrics.names();
     assertTrue(names.contains("kft_trainer_loss") && names.contains("up"), names.toString());
+  }
+
+  /**
+   * Where no GPU is, the GPU check says so and exits 2 before doing anything (nvidia-smi is kept
+   * off its path here, so the test means the same on a machine with a GPU).
+   */
+  @Test
+  void theGpuCheckSaysClearlyThatThereIsNoGpu(@TempDir Path bin) throws Exception {
+    // a path of dirname alone: what the script needs before it looks for nvidia-smi
+    Files.createSymbolicLink(bin.resolve("dirname"), Path.of("/usr/bin/dirname"));
+    ProcessBuilder builder =
+        new ProcessBuilder("/bin/bash", "bench/gpu-check")
+            .directory(Path.of("..").toFile())
+            .redirectErrorStream(true);
+    builder.environment().put("PATH", bin.toString());
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "gpu-check ended");
+    assertEquals(2, p.exitValue(), out);
+    assertTrue(out.contains("no NVIDIA GPU here"), out);
   }
 
   private static Set<String> toSet(java.util.Iterator<String> it) {

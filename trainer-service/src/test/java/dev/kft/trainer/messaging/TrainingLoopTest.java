@@ -124,6 +124,17 @@ class TrainingLoopTest {
         .get(0);
   }
 
+  /** The job's TrainingStarted and its 18 progress reports (72 steps, one every 4). */
+  private List<Event> startedAndProgress(String jobId) {
+    return kafka.awaitEvents(
+        Topics.JOB_EVENTS,
+        e ->
+            e.jobId().equals(jobId)
+                && (e instanceof TrainingStarted || e instanceof TrainingProgress),
+        19,
+        WAIT);
+  }
+
   @Test
   void aJobTrainsCheckpointsAndFinishes() {
     String jobId =
@@ -131,14 +142,7 @@ class TrainingLoopTest {
     TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
     assertEquals(TrainingFinished.Reason.COMPLETED, finished.reason());
     assertEquals(72, finished.step(), "6 epochs of 12 batches");
-    List<Event> events =
-        kafka.awaitEvents(
-            Topics.JOB_EVENTS,
-            e ->
-                e.jobId().equals(jobId)
-                    && (e instanceof TrainingStarted || e instanceof TrainingProgress),
-            19,
-            WAIT);
+    List<Event> events = startedAndProgress(jobId);
     TrainingStarted started = assertInstanceOf(TrainingStarted.class, events.get(0));
     assertEquals("float32", started.precision());
     assertEquals(started.trainableParameters().total(), started.trainableParameters().trainable());
@@ -355,14 +359,7 @@ class TrainingLoopTest {
     String jobId = prepare("bert-base-chinese", "num_train_epochs: 6, save_steps: 72, bf16: true");
     TrainingFinished finished = assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
     assertEquals(72, finished.step());
-    List<Event> events =
-        kafka.awaitEvents(
-            Topics.JOB_EVENTS,
-            e ->
-                e.jobId().equals(jobId)
-                    && (e instanceof TrainingStarted || e instanceof TrainingProgress),
-            19,
-            WAIT);
+    List<Event> events = startedAndProgress(jobId);
     assertEquals("bf16", assertInstanceOf(TrainingStarted.class, events.get(0)).precision());
     double first = ((TrainingProgress) events.get(1)).loss();
     double last = ((TrainingProgress) events.get(events.size() - 1)).loss();
