@@ -66,8 +66,8 @@ final class PredictCommand implements Callable<Integer> {
       names = "--local",
       paramLabel = "DIR",
       description =
-          "classify with the version downloaded to DIR (kft download), in this machine's own"
-              + " process: no stack needed")
+          "classify with the version downloaded to DIR (kft download) in a process of its own"
+              + " on this machine: no stack needed")
   Path local;
 
   /** Where a batch of texts goes: the inference service, or a local model. */
