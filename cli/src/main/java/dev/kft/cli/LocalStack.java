@@ -5,9 +5,11 @@ import dev.kft.io.FileTrees;
 import dev.kft.local.LocalPostgres;
 import dev.kft.local.Server;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +43,23 @@ final class LocalStack {
     static final Ports DEFAULT = new Ports(9092, 5433, 8081, 8082, 8083, 8084, 8085);
   }
 
-  /** One process of the stack, listening on {@code port}. */
-  record Part(String name, int port, List<String> command, String healthUrl) {}
+  /**
+   * One process of the stack, listening on {@code port}.
+   *
+   * @param environment variables set for the process beside the caller's: secrets go here, never on
+   *     the command line, which every local user can read in {@code /proc}
+   */
+  record Part(
+      String name,
+      int port,
+      List<String> command,
+      String healthUrl,
+      Map<String, String> environment) {
+
+    Part(String name, int port, List<String> command, String healthUrl) {
+      this(name, port, command, healthUrl, Map.of());
+    }
+  }
 
   /** The setting in {@code .kft/stack.properties} that keeps the number of instances. */
   static final String REPLICAS = "replicas";
@@ -290,17 +307,34 @@ final class LocalStack {
     return processes.running(name);
   }
 
-  /** The registry's write token, made once per checkout and kept in {@code .kft/token}. */
+  /**
+   * The registry's write token, made once per checkout and kept in {@code .kft/token}, readable by
+   * its owner alone (a file from an earlier kft is made so too).
+   */
   private String token() throws IOException {
     Path file = settings.home().resolve("token");
     if (Files.isRegularFile(file)) {
+      Files.setPosixFilePermissions(file, OWNER_ONLY);
       return Files.readString(file).trim();
     }
-    byte[] bytes = new byte[24];
+    byte[] bytes = new byte[32];
     new SecureRandom().nextBytes(bytes);
     String token = HexFormat.of().formatHex(bytes);
-    Files.writeString(file, token);
+    writeOwnerOnly(file, token);
     return token;
+  }
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
+  /** Writes {@code file} so that no one but its owner can read it, at no moment. */
+  private static void writeOwnerOnly(Path file, String content) throws IOException {
+    if (Files.exists(file)) {
+      Files.setPosixFilePermissions(file, OWNER_ONLY);
+    } else {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    }
+    Files.writeString(file, content);
   }
 
   private void writeSettings(String token) throws IOException {
@@ -310,8 +344,9 @@ final class LocalStack {
     p.setProperty("inference", "http://127.0.0.1:" + ports.inference());
     p.setProperty("token", token);
     p.setProperty(REPLICAS, Integer.toString(replicas));
-    try (Writer w = Files.newBufferedWriter(settings.home().resolve(Settings.FILE))) {
-      p.store(w, "written by kft up");
-    }
+    StringWriter w = new StringWriter();
+    p.store(w, "written by kft up");
+    // it holds the token
+    writeOwnerOnly(settings.home().resolve(Settings.FILE), w.toString());
   }
 }

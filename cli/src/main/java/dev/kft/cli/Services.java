@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command lines of the five services in the local stack, with their settings. Data-prep, the
@@ -53,16 +54,17 @@ final class Services {
               n, "evaluator", ports.evaluator(), "-Dkft.evaluator.artifact-root=" + artifacts));
     }
     parts.add(
-        part(
-            "registry",
-            "registry-service",
-            ports.registry(),
-            "-Dkft.registry.artifact-root=" + artifacts,
-            "-Dkft.registry.model-root=" + settings.home().resolve("registry"),
-            "-Dkft.registry.api-token=" + token,
-            "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
-                + ports.postgres()
-                + "/postgres"));
+        withEnvironment(
+            part(
+                "registry",
+                "registry-service",
+                ports.registry(),
+                "-Dkft.registry.artifact-root=" + artifacts,
+                "-Dkft.registry.model-root=" + settings.home().resolve("registry"),
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
+                    + ports.postgres()
+                    + "/postgres"),
+            Map.of("KFT_REGISTRY_API_TOKEN", token)));
     for (int n = 1; n <= replicas; n++) {
       parts.add(
           instance(
@@ -97,10 +99,19 @@ final class Services {
     command.add("-Dai.djl.offline=true");
     command.add("-Dkafka.bootstrap.servers=127.0.0.1:" + ports.kafka());
     command.add("-Dquarkus.http.port=" + port);
+    // the local stack is for this machine alone
+    command.add("-Dquarkus.http.host=127.0.0.1");
     command.addAll(List.of(properties));
     command.add("-jar");
     command.add(jar.toString());
     return new LocalStack.Part(name, port, command, "http://127.0.0.1:" + port + "/q/health/ready");
+  }
+
+  /** {@code part} with {@code environment} set for its process. */
+  private static LocalStack.Part withEnvironment(
+      LocalStack.Part part, Map<String, String> environment) {
+    return new LocalStack.Part(
+        part.name(), part.port(), part.command(), part.healthUrl(), environment);
   }
 
   /** Whether every service has been built. */

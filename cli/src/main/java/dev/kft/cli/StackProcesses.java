@@ -67,6 +67,7 @@ final class StackProcesses {
     builder.environment().put("OPT_OUT_TRACKING", "true");
     builder.environment().put("DJL_OFFLINE", "true");
     builder.environment().put("DJL_CACHE_DIR", home.resolve("djl-cache").toString());
+    builder.environment().putAll(part.environment());
     Process p = builder.start();
     Files.writeString(pids.resolve(part.name() + ".pid"), Long.toString(p.pid()));
     return before;

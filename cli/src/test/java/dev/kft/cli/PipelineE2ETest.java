@@ -38,6 +38,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -369,6 +370,63 @@ class PipelineE2ETest {
     }
     Run missing = kft("predict", "--local", home.resolve("nowhere").toString(), "早餐一般");
     assertEquals(1, missing.exit(), missing.out());
+  }
+
+  /**
+   * The local stack listens on loopback alone (every service, the broker, PostgreSQL), and its
+   * registry token is on no command line (which any local user can read in /proc) and in files only
+   * their owner can read.
+   */
+  @Test
+  void theStackListensOnLoopbackAloneAndKeepsItsTokenPrivate() throws Exception {
+    String token = settings.token();
+    assertTrue(token.length() >= 64, "32 random bytes, hex: " + token.length());
+    for (String name : List.of("registry", "inference", "trainer")) {
+      long pid = stack.running(name).orElseThrow().pid();
+      String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+      assertFalse(cmdline.contains(token), name + "'s command line holds the token");
+    }
+    for (String file : List.of("token", Settings.FILE)) {
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(file))),
+          file);
+    }
+    Map<Integer, Set<String>> listening = listeningAddresses();
+    for (int port :
+        List.of(
+            ports.kafka(),
+            ports.postgres(),
+            ports.dataPrep(),
+            ports.trainer(),
+            ports.evaluator(),
+            ports.registry(),
+            ports.inference())) {
+      // 127.0.0.1 as /proc/net/tcp writes it, as tcp6 writes it v4-mapped, and ::1
+      Set<String> loopback =
+          Set.of(
+              "0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000");
+      Set<String> on = listening.getOrDefault(port, Set.of());
+      assertTrue(!on.isEmpty() && loopback.containsAll(on), "port " + port + " listens on " + on);
+    }
+  }
+
+  /** Per port, the local addresses with a listening socket (IPv4 and IPv6), from /proc/net. */
+  private static Map<Integer, Set<String>> listeningAddresses() throws Exception {
+    Map<Integer, Set<String>> listening = new TreeMap<>();
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f[3].equals("0A")) {
+          String[] local = f[1].split(":");
+          listening
+              .computeIfAbsent(Integer.parseInt(local[1], 16), p -> new TreeSet<>())
+              .add(local[0]);
+        }
+      }
+    }
+    return listening;
   }
 
   /**
