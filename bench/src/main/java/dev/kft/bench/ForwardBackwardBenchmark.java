@@ -77,7 +77,7 @@ public final class ForwardBackwardBenchmark {
                 Locale.ROOT,
                 "| %-8s | %-9s | %8.1f | %8.1f | %5.2f× |",
                 g.name(),
-                name(precision),
+                precision.id(),
                 1000.0 * BATCH / djl.total(),
                 1000.0 * BATCH / eval,
                 djl.total() / eval));
@@ -87,7 +87,7 @@ public final class ForwardBackwardBenchmark {
                 "| %-8s | %-9s | %6.0f / %6.0f / %5.0f | %6.0f | %6.0f / %6.0f / %5.0f | %6.0f |"
                     + " %5.2f× | %5.2f× |",
                 g.name(),
-                name(precision),
+                precision.id(),
                 djl.forward(),
                 djl.backward(),
                 djl.optimizer(),
@@ -119,10 +119,6 @@ public final class ForwardBackwardBenchmark {
     System.out.println("| model    | precision | training | evaluation | ratio  |");
     System.out.println("|----------|-----------|---------:|-----------:|-------:|");
     evalRows.forEach(System.out::println);
-  }
-
-  private static String name(Precision precision) {
-    return precision == Precision.BFLOAT16 ? "bf16" : "float32";
   }
 
   /**
@@ -219,7 +215,7 @@ public final class ForwardBackwardBenchmark {
                 String.valueOf(SEQ),
                 String.valueOf(g.warmup()),
                 String.valueOf(g.steps()),
-                name(precision))
+                precision.id())
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

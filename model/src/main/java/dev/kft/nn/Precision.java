@@ -12,5 +12,10 @@ public enum Precision {
    * back in float32: the operations PyTorch's autocast lowers; layer norms, softmax, activations,
    * losses and reductions stay float32.
    */
-  BFLOAT16
+  BFLOAT16;
+
+  /** The name events and reports use: {@code float32} or {@code bf16} (the job spec's key). */
+  public String id() {
+    return this == BFLOAT16 ? "bf16" : "float32";
+  }
 }

@@ -60,17 +60,13 @@ final class KafkaReporter implements JobReporter {
       long totalSteps,
       long resumedFromStep,
       String device,
+      String precision,
       List<String> unusedWeights) {
     reportedSteps = resumedFromStep;
     this.parameters = parameters;
     LOG.infof(
         "job %s: %s, %d steps from step %d on %s%s",
-        jobId,
-        parameters,
-        totalSteps,
-        resumedFromStep,
-        device,
-        spec.training().bf16() ? " in bf16" : "");
+        jobId, parameters, totalSteps, resumedFromStep, device, " in " + precision);
     publisher.publish(
         Topics.JOB_EVENTS,
         new TrainingStarted(
@@ -82,7 +78,7 @@ final class KafkaReporter implements JobReporter {
             totalSteps,
             resumedFromStep,
             device,
-            spec.training().bf16() ? "bf16" : "float32",
+            precision,
             unusedWeights));
   }
 

@@ -2,6 +2,7 @@ package dev.kft.trainer.training;
 
 import dev.kft.events.ParameterCount;
 import dev.kft.events.TrainingFinished;
+import dev.kft.nn.Precision;
 import java.util.List;
 
 /** Where a training job's facts go; the messaging layer publishes them as events. */
@@ -10,6 +11,7 @@ public interface JobReporter {
   /**
    * Training began.
    *
+   * @param precision the type of the matrix products ({@link Precision#id})
    * @param unusedWeights checkpoint tensors the model leaves out, grouped
    */
   void started(
@@ -17,6 +19,7 @@ public interface JobReporter {
       long totalSteps,
       long resumedFromStep,
       String device,
+      String precision,
       List<String> unusedWeights);
 
   void progress(TrainingRun.Progress progress);

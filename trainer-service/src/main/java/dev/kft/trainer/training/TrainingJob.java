@@ -106,7 +106,12 @@ public final class TrainingJob {
         return;
       }
       reporter.started(
-          job.parameters(), plan.totalSteps(), done, on.toString(), job.unusedWeights());
+          job.parameters(),
+          plan.totalSteps(),
+          done,
+          on.toString(),
+          precision.id(),
+          job.unusedWeights());
       TrainingStep step =
           new TrainingStep(
               model,

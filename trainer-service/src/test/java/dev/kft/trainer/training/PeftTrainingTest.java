@@ -67,6 +67,7 @@ class PeftTrainingTest {
         long totalSteps,
         long resumedFromStep,
         String device,
+        String precision,
         List<String> unusedWeights) {
       parameters = p;
       this.unusedWeights = unusedWeights;
