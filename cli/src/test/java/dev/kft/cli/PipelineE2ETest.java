@@ -467,8 +467,9 @@ class PipelineE2ETest {
     stream.produce(0, 3000);
     stream.awaitScored(3000);
     assertEquals(0, kft("alias", name, "2", "live").exit());
-    // the alias move reaches the service through kft.models within moments
-    Thread.sleep(5000);
+    // the service that scores answers with the version its catalog resolves the alias to now
+    StreamScoringCheck.await(
+        () -> predictedBy(name + "@live") == 2, "the inference service to follow the alias");
     stream.produce(3000, 6000);
     stream.awaitScored(6000);
     stream.produce(6000, StreamScoringCheck.TOTAL);
@@ -478,6 +479,18 @@ class PipelineE2ETest {
     System.out.println(stream.check("stream-" + suffix, 3000, 6000));
     assertTrue(kft("serve", "--list").out().contains("stream-" + suffix));
     assertEquals(0, kft("serve", "--remove", "stream-" + suffix).exit());
+  }
+
+  /** The version the inference service answers {@code reference} with, 0 when it cannot. */
+  private int predictedBy(String reference) {
+    try {
+      return ApiClient.inference(settings)
+          .post("/api/predict/" + reference, Map.of("inputs", "房间很干净"))
+          .path("version")
+          .asInt();
+    } catch (Exception e) {
+      return 0;
+    }
   }
 
   @Test
