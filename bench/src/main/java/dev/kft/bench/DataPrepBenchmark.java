@@ -11,6 +11,7 @@ import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
 import dev.kft.job.JobSpecs;
 import dev.kft.local.KafkaBroker;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.text.Encoder;
 import java.io.InputStream;
@@ -57,7 +58,8 @@ public final class DataPrepBenchmark {
         new DataPreparation(sources, new AugmentationInputs(sources), 1 << 20, 2_000_000);
     try (KafkaBroker broker = KafkaBroker.start();
         TransactionalPublisher publisher =
-            new TransactionalPublisher(broker.bootstrapServers(), "bench")) {
+            new TransactionalPublisher(
+                KafkaConnection.plaintext(broker.bootstrapServers()), "bench")) {
       double[] prepare = new double[4];
       double[] publish = new double[4];
       long rows = 0;

@@ -15,6 +15,7 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -69,7 +70,8 @@ final class JobWatch {
   /** Prints the job's story until it ends; returns an exit code. */
   int follow() throws Exception {
     Instant deadline = Instant.now().plus(timeout);
-    try (KafkaConsumer<String, byte[]> consumer = TopicScan.consumer(settings.kafka(), Map.of())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        TopicScan.consumer(KafkaConnection.plaintext(settings.kafka()), Map.of())) {
       Instant nextAssignment = Instant.MIN;
       while (Instant.now().isBefore(deadline)) {
         if (Instant.now().isAfter(nextAssignment)) {

@@ -33,7 +33,7 @@ public final class BatchReplay {
    * @throws KafkaUnavailableException when they do not arrive within {@code timeout}
    */
   public static List<TokenizedBatch> read(
-      String bootstrapServers, DatasetPrepared prepared, Split split, Duration timeout) {
+      KafkaConnection kafka, DatasetPrepared prepared, Split split, Duration timeout) {
     DatasetPrepared.SplitReport report = prepared.splits().get(split.label());
     if (report == null) {
       return List.of();
@@ -43,7 +43,7 @@ public final class BatchReplay {
     List<TokenizedBatch> batches = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         TopicScan.consumer(
-            bootstrapServers, Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20))) {
+            kafka, Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20))) {
       consumer.assign(List.of(partition));
       consumer.seek(partition, range.fromOffset());
       Instant deadline = Instant.now().plus(timeout);

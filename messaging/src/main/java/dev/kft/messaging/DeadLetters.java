@@ -34,17 +34,16 @@ public final class DeadLetters implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final String group;
 
-  public DeadLetters(String bootstrapServers, String group) {
+  public DeadLetters(KafkaConnection kafka, String group) {
     this.group = group;
     producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
+            kafka.config(
+                Map.of(
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.ACKS_CONFIG,
+                    "all")),
             new StringSerializer(),
             new ByteArraySerializer());
   }

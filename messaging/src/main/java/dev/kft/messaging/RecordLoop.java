@@ -53,7 +53,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private static final Logger LOG = Logger.getLogger(RecordLoop.class);
 
   private final String name;
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final String groupId;
   private final MeterRegistry registry;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -64,10 +64,9 @@ public abstract class RecordLoop<R extends AutoCloseable> {
   private Thread thread;
 
   /** {@code registry} gets each consumer's client metrics (lag, fetch rates). */
-  protected RecordLoop(
-      String name, String bootstrapServers, String groupId, MeterRegistry registry) {
+  protected RecordLoop(String name, KafkaConnection kafka, String groupId, MeterRegistry registry) {
     this.name = name;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.groupId = groupId;
     this.registry = registry;
     this.worker = Executors.newSingleThreadExecutor(r -> new Thread(r, name + "-worker"));
@@ -144,8 +143,8 @@ public abstract class RecordLoop<R extends AutoCloseable> {
     return running.get();
   }
 
-  protected String bootstrapServers() {
-    return bootstrapServers;
+  protected KafkaConnection kafka() {
+    return kafka;
   }
 
   /**
@@ -207,7 +206,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
     while (running.get()) {
       try (KafkaConsumer<String, byte[]> consumer = newConsumer();
           KafkaClientMetrics metrics = bind(consumer);
-          DeadLetters dead = new DeadLetters(bootstrapServers, groupId);
+          DeadLetters dead = new DeadLetters(kafka, groupId);
           R resources = open()) {
         current = consumer;
         handover.attach(consumer);
@@ -257,7 +256,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
 
   private KafkaConsumer<String, byte[]> newConsumer() {
     return TopicScan.consumer(
-        bootstrapServers,
+        kafka,
         Map.of(
             ConsumerConfig.GROUP_ID_CONFIG,
             groupId,

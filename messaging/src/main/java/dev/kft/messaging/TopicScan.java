@@ -29,13 +29,13 @@ public final class TopicScan {
 
   /** A read_committed consumer without a group; {@code extra} adds or replaces settings. */
   public static KafkaConsumer<String, byte[]> consumer(
-      String bootstrapServers, Map<String, Object> extra) {
+      KafkaConnection kafka, Map<String, Object> extra) {
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.putAll(extra);
-    return new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(
+        kafka.config(config), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /**
@@ -45,8 +45,8 @@ public final class TopicScan {
    * @throws KafkaUnavailableException when the end is not reached within {@code timeout}
    */
   public static void events(
-      String bootstrapServers, String topic, Duration timeout, BiConsumer<String, Event> each) {
-    scan(bootstrapServers, topic, null, timeout, each);
+      KafkaConnection kafka, String topic, Duration timeout, BiConsumer<String, Event> each) {
+    scan(kafka, topic, null, timeout, each);
   }
 
   /**
@@ -56,18 +56,18 @@ public final class TopicScan {
    * @throws KafkaUnavailableException when the end is not reached within {@code timeout}
    */
   public static void eventsOf(
-      String bootstrapServers, String topic, String key, Duration timeout, Consumer<Event> each) {
-    scan(bootstrapServers, topic, key, timeout, (k, e) -> each.accept(e));
+      KafkaConnection kafka, String topic, String key, Duration timeout, Consumer<Event> each) {
+    scan(kafka, topic, key, timeout, (k, e) -> each.accept(e));
   }
 
   private static void scan(
-      String bootstrapServers,
+      KafkaConnection kafka,
       String topic,
       String key,
       Duration timeout,
       BiConsumer<String, Event> each) {
     EventDeserializer events = new EventDeserializer();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, Map.of())) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka, Map.of())) {
       List<TopicPartition> partitions =
           consumer.partitionsFor(topic, timeout).stream()
               .map(p -> new TopicPartition(p.topic(), p.partition()))

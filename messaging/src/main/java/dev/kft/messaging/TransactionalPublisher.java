@@ -75,26 +75,25 @@ public final class TransactionalPublisher implements AutoCloseable {
     }
   }
 
-  public TransactionalPublisher(String bootstrapServers, String transactionalId) {
+  public TransactionalPublisher(KafkaConnection kafka, String transactionalId) {
     producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                transactionalId,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4",
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                256 * 1024,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                300_000),
+            kafka.config(
+                Map.of(
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    transactionalId,
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true,
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                    "lz4",
+                    ProducerConfig.LINGER_MS_CONFIG,
+                    5,
+                    ProducerConfig.BATCH_SIZE_CONFIG,
+                    256 * 1024,
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    300_000)),
             new StringSerializer(),
             new ByteArraySerializer());
     producer.initTransactions();

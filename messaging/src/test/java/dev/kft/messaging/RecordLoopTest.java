@@ -80,7 +80,11 @@ class RecordLoopTest {
     final AtomicBoolean wrapUp = new AtomicBoolean();
 
     SlowLoop(String topic, String group, long workMillis, Set<String> running, AtomicInteger o) {
-      super("test-loop-" + UUID.randomUUID(), servers, group, new SimpleMeterRegistry());
+      super(
+          "test-loop-" + UUID.randomUUID(),
+          KafkaConnection.plaintext(servers),
+          group,
+          new SimpleMeterRegistry());
       this.topic = topic;
       this.workMillis = workMillis;
       this.running = running;

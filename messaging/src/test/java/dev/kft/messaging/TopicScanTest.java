@@ -75,7 +75,7 @@ class TopicScanTest {
     for (String job : List.of("job-3", "job-7")) {
       List<String> found = new ArrayList<>();
       TopicScan.eventsOf(
-          servers,
+          KafkaConnection.plaintext(servers),
           topic,
           job,
           Duration.ofSeconds(30),

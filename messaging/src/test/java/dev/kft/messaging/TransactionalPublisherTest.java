@@ -84,7 +84,8 @@ class TransactionalPublisherTest {
   @Test
   void aTransactionBrokenOffMidwayLeavesNothingVisible() throws Exception {
     String topic = "tx-test-" + UUID.randomUUID();
-    try (TransactionalPublisher publisher = new TransactionalPublisher(servers, "tx-a")) {
+    try (TransactionalPublisher publisher =
+        new TransactionalPublisher(KafkaConnection.plaintext(servers), "tx-a")) {
       assertThrows(
           IllegalStateException.class,
           () ->
@@ -107,7 +108,8 @@ class TransactionalPublisherTest {
   @Test
   void aCheckedFailureAbortsTheTransactionAndThePublisherGoesOn() throws Exception {
     String topic = "tx-test-" + UUID.randomUUID();
-    try (TransactionalPublisher publisher = new TransactionalPublisher(servers, "tx-c")) {
+    try (TransactionalPublisher publisher =
+        new TransactionalPublisher(KafkaConnection.plaintext(servers), "tx-c")) {
       assertThrows(
           IOException.class,
           () ->
@@ -126,7 +128,8 @@ class TransactionalPublisherTest {
   @Test
   void aProducerThatDiesBeforeCommittingIsFencedAndItsRecordsNeverAppear() throws Exception {
     String topic = "tx-test-" + UUID.randomUUID();
-    TransactionalPublisher dying = new TransactionalPublisher(servers, "tx-b");
+    TransactionalPublisher dying =
+        new TransactionalPublisher(KafkaConnection.plaintext(servers), "tx-b");
     Thread crash =
         new Thread(
             () -> {
@@ -145,7 +148,8 @@ class TransactionalPublisherTest {
             });
     crash.start();
     Thread.sleep(1000);
-    try (TransactionalPublisher successor = new TransactionalPublisher(servers, "tx-b")) {
+    try (TransactionalPublisher successor =
+        new TransactionalPublisher(KafkaConnection.plaintext(servers), "tx-b")) {
       successor.inTransaction(tx -> tx.send(topic, "job-redone", new byte[] {1}), null, null);
     }
     crash.interrupt();

@@ -5,6 +5,7 @@ import dev.kft.dataprep.domain.DataPreparation.Prepared;
 import dev.kft.dataprep.domain.JobIntake.Accepted;
 import dev.kft.dataprep.domain.JobIntake.Outcome;
 import dev.kft.events.Topics;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,17 +40,16 @@ public class JobLoop extends RecordLoop<TransactionalPublisher> {
       JobProcessor processor,
       DataPrepConfig config,
       MeterRegistry registry,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-    super("kft-data-prep-jobs", bootstrapServers, "kft-data-prep", registry);
+      KafkaConnection kafka) {
+    super("kft-data-prep-jobs", kafka, "kft-data-prep", registry);
     this.processor = processor;
     this.config = config;
-    this.settled = new SettledJobs(bootstrapServers);
+    this.settled = new SettledJobs(kafka);
   }
 
   @Override
   protected TransactionalPublisher open() {
-    return new TransactionalPublisher(
-        bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
+    return new TransactionalPublisher(kafka(), transactionalId(config.transactionalIdPrefix()));
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.kft.events.Event;
 import dev.kft.events.JobFailed;
 import dev.kft.events.JobRejected;
 import dev.kft.events.Topics;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,10 +19,10 @@ final class SettledJobs {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
 
-  SettledJobs(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+  SettledJobs(KafkaConnection kafka) {
+    this.kafka = kafka;
   }
 
   /**
@@ -31,7 +32,7 @@ final class SettledJobs {
   boolean contains(String jobId) {
     AtomicBoolean settled = new AtomicBoolean();
     TopicScan.eventsOf(
-        bootstrapServers,
+        kafka,
         Topics.JOB_EVENTS,
         jobId,
         TIMEOUT,

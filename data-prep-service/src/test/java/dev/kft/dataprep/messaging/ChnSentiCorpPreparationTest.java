@@ -10,6 +10,7 @@ import dev.kft.batch.TokenizedBatch;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.DatasetPrepared.SplitReport;
 import dev.kft.messaging.BatchReplay;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
 import io.quarkus.test.common.WithTestResource;
@@ -46,7 +47,7 @@ class ChnSentiCorpPreparationTest {
   /** The job's batches of one split, read from the offsets its report names. */
   private static List<TokenizedBatch> batches(DatasetPrepared prepared, String split) {
     return BatchReplay.read(
-        KafkaBrokerResource.broker().bootstrapServers(),
+        KafkaConnection.plaintext(KafkaBrokerResource.broker().bootstrapServers()),
         prepared,
         Split.valueOf(split.toUpperCase(java.util.Locale.ROOT)),
         Duration.ofSeconds(60));

@@ -2,6 +2,7 @@ package dev.kft.evaluator.messaging;
 
 import dev.kft.events.EvaluationEvent;
 import dev.kft.events.Topics;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,10 +17,10 @@ final class EvaluationHistory {
 
   private EvaluationHistory() {}
 
-  static List<EvaluationEvent> read(String bootstrapServers, String jobId, Duration timeout) {
+  static List<EvaluationEvent> read(KafkaConnection kafka, String jobId, Duration timeout) {
     List<EvaluationEvent> history = new ArrayList<>();
     TopicScan.eventsOf(
-        bootstrapServers,
+        kafka,
         Topics.EVALUATIONS,
         jobId,
         timeout,

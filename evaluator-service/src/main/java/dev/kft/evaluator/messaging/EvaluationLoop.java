@@ -14,6 +14,7 @@ import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.io.PathNotAllowedException;
 import dev.kft.messaging.BatchReplay;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.KafkaUnavailableException;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TransactionalPublisher;
@@ -34,7 +35,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,13 +62,13 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
       EvaluatorConfig config,
       EvaluatorMetrics metrics,
       MeterRegistry registry,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
-    super("kft-evaluator-checkpoints", servers, "kft-evaluator", registry);
+      KafkaConnection kafka) {
+    super("kft-evaluator-checkpoints", kafka, "kft-evaluator", registry);
     this.evaluator =
         new JobEvaluator(
             loader,
             (prepared, split) ->
-                BatchReplay.read(servers, prepared, split, config.batchReadTimeout()));
+                BatchReplay.read(kafka, prepared, split, config.batchReadTimeout()));
     this.artifacts = artifacts;
     this.config = config;
     this.metrics = metrics;
@@ -81,8 +81,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
 
   @Override
   protected TransactionalPublisher open() {
-    return new TransactionalPublisher(
-        bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
+    return new TransactionalPublisher(kafka(), transactionalId(config.transactionalIdPrefix()));
   }
 
   @Override
@@ -149,7 +148,7 @@ public class EvaluationLoop extends RecordLoop<TransactionalPublisher> {
             id ->
                 JobState.replay(
                     prepared.spec().training(),
-                    EvaluationHistory.read(bootstrapServers(), id, config.batchReadTimeout())));
+                    EvaluationHistory.read(kafka(), id, config.batchReadTimeout())));
     try {
       JobEvaluator.Outcome outcome = evaluator.review(saved, checkpoint, prepared, state);
       metrics.evaluated(saved.jobId(), state, outcome.samples(), System.nanoTime() - started);

@@ -4,12 +4,12 @@ import dev.kft.events.ScoringDeclared;
 import dev.kft.inference.config.InferenceConfig;
 import dev.kft.inference.domain.LoadedModels;
 import dev.kft.inference.domain.ModelCatalog;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TransactionalPublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,7 +26,7 @@ public class Scorers {
   private final LoadedModels models;
   private final ScoringMetrics metrics;
   private final InferenceConfig config;
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final Map<String, ScoringLoop> running = new HashMap<>();
 
   public Scorers(
@@ -34,12 +34,12 @@ public class Scorers {
       LoadedModels models,
       ScoringMetrics metrics,
       InferenceConfig config,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+      KafkaConnection kafka) {
     this.catalog = catalog;
     this.models = models;
     this.metrics = metrics;
     this.config = config;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
   }
 
   synchronized void declare(ScoringDeclared d) throws InterruptedException {
@@ -47,7 +47,7 @@ public class Scorers {
     ScoringLoop loop =
         new ScoringLoop(
             d,
-            bootstrapServers,
+            kafka,
             TransactionalPublisher.transactionalId(
                 config.transactionalIdPrefix() + "-" + d.deployment()),
             catalog,

@@ -11,6 +11,7 @@ import dev.kft.inference.domain.ModelRef;
 import dev.kft.inference.domain.ScoredText;
 import dev.kft.messaging.Backoff;
 import dev.kft.messaging.DeadLetters;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.text.Text;
@@ -45,7 +46,7 @@ final class ScoringLoop {
 
   private final ScoringDeclared deployment;
   private final ModelRef ref;
-  private final String bootstrapServers;
+  private final KafkaConnection kafka;
   private final String transactionalId;
   private final ModelCatalog catalog;
   private final LoadedModels models;
@@ -58,7 +59,7 @@ final class ScoringLoop {
 
   ScoringLoop(
       ScoringDeclared deployment,
-      String bootstrapServers,
+      KafkaConnection kafka,
       String transactionalId,
       ModelCatalog catalog,
       LoadedModels models,
@@ -66,7 +67,7 @@ final class ScoringLoop {
       int batchSize) {
     this.deployment = deployment;
     this.ref = ModelRef.parse(deployment.model());
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.transactionalId = transactionalId;
     this.catalog = catalog;
     this.models = models;
@@ -95,7 +96,7 @@ final class ScoringLoop {
         consumer = c;
         awaitCatalog();
         try (TransactionalPublisher publisher =
-            new TransactionalPublisher(bootstrapServers, transactionalId)) {
+            new TransactionalPublisher(kafka, transactionalId)) {
           lastVersion.clear();
           c.subscribe(List.of(deployment.fromTopic()));
           while (running.get()) {
@@ -136,10 +137,7 @@ final class ScoringLoop {
   private void awaitCatalog() throws InterruptedException {
     List<UUID> events = new ArrayList<>();
     TopicScan.events(
-        bootstrapServers,
-        Topics.MODELS,
-        Duration.ofMinutes(2),
-        (key, e) -> events.add(e.eventId()));
+        kafka, Topics.MODELS, Duration.ofMinutes(2), (key, e) -> events.add(e.eventId()));
     while (running.get() && !catalog.hasApplied(events)) {
       Thread.sleep(200);
     }
@@ -238,7 +236,7 @@ final class ScoringLoop {
 
   private KafkaConsumer<String, byte[]> newConsumer() {
     return TopicScan.consumer(
-        bootstrapServers,
+        kafka,
         Map.of(
             ConsumerConfig.GROUP_ID_CONFIG,
             "kft-scoring-" + name(),

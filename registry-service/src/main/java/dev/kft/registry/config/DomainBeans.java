@@ -3,6 +3,7 @@ package dev.kft.registry.config;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.messaging.Backoff;
 import dev.kft.messaging.DeadLetters;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.registry.persistence.JobRepository;
 import dev.kft.registry.persistence.ModelRepository;
 import dev.kft.registry.registration.Registrar;
@@ -13,7 +14,6 @@ import jakarta.inject.Singleton;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Builds the registrar and the database retry policy from the registry's configuration. */
 public class DomainBeans {
@@ -38,8 +38,8 @@ public class DomainBeans {
   /** Parks records the registry cannot use in their topics' dead-letter topics. */
   @Produces
   @Singleton
-  DeadLetters deadLetters(@ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
-    return new DeadLetters(servers, "kft-registry");
+  DeadLetters deadLetters(KafkaConnection kafka) {
+    return new DeadLetters(kafka, "kft-registry");
   }
 
   void close(@Disposes DeadLetters deadLetters) {

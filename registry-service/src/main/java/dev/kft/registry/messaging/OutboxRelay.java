@@ -2,6 +2,7 @@ package dev.kft.registry.messaging;
 
 import dev.kft.events.Topics;
 import dev.kft.messaging.Backoff;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.registry.persistence.Outbox;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,19 +51,16 @@ public class OutboxRelay {
   private static final TopicPartition POSITION = new TopicPartition(Topics.MODELS, 0);
 
   private final Outbox outbox;
-  private final String servers;
+  private final KafkaConnection kafka;
   private final Semaphore wakeUp = new Semaphore(0);
   private final AtomicLong published = new AtomicLong();
   private volatile boolean running;
   private volatile Instant failingSince;
   private Thread thread;
 
-  public OutboxRelay(
-      Outbox outbox,
-      MeterRegistry metrics,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
+  public OutboxRelay(Outbox outbox, MeterRegistry metrics, KafkaConnection kafka) {
     this.outbox = outbox;
-    this.servers = servers;
+    this.kafka = kafka;
     metrics.more().counter("kft.registry.outbox.published", List.of(), published);
   }
 
@@ -118,7 +115,7 @@ public class OutboxRelay {
   /** Relays while this instance holds the lease and nothing fails. */
   private void relay(Connection lease) throws Exception {
     try (TransactionalPublisher publisher =
-        new TransactionalPublisher(servers, "kft-registry-outbox")) {
+        new TransactionalPublisher(kafka, "kft-registry-outbox")) {
       long done = lastPublished();
       if (done > 0) {
         outbox.published(done);
@@ -149,7 +146,7 @@ public class OutboxRelay {
   /** The highest sequence number a committed transaction carried to {@code kft.models}. */
   private long lastPublished() {
     try (KafkaConsumer<String, byte[]> consumer =
-        TopicScan.consumer(servers, Map.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP))) {
+        TopicScan.consumer(kafka, Map.of(ConsumerConfig.GROUP_ID_CONFIG, GROUP))) {
       OffsetAndMetadata position =
           consumer.committed(Set.of(POSITION), Duration.ofSeconds(30)).get(POSITION);
       return position == null ? 0 : position.offset();

@@ -16,6 +16,7 @@ import dev.kft.events.Topics;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import dev.kft.messaging.DeadLetters;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.testing.Eventually;
@@ -113,7 +114,7 @@ class RegistryReliabilityTest {
       }
       // the predecessor committed the first two on Kafka, then died before deleting them
       try (TransactionalPublisher predecessor =
-          new TransactionalPublisher(servers(), "kft-registry-outbox")) {
+          new TransactionalPublisher(KafkaConnection.plaintext(servers()), "kft-registry-outbox")) {
         predecessor.inTransaction(
             tx -> {
               for (int i = 0; i < 2; i++) {
@@ -133,7 +134,7 @@ class RegistryReliabilityTest {
     Eventually.await(WAIT, () -> assertEquals(0, outboxSize()));
     List<Integer> versions = new ArrayList<>();
     TopicScan.events(
-        servers(),
+        KafkaConnection.plaintext(servers()),
         Topics.MODELS,
         WAIT,
         (key, e) -> {
@@ -204,7 +205,7 @@ class RegistryReliabilityTest {
   private static long facts(String jobId, Class<? extends Event> type) {
     long[] count = {0};
     TopicScan.events(
-        servers(),
+        KafkaConnection.plaintext(servers()),
         Topics.MODELS,
         WAIT,
         (key, e) -> count[0] += e.jobId().equals(jobId) && type.isInstance(e) ? 1 : 0);

@@ -9,6 +9,7 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.job.JobSpec;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import dev.kft.messaging.TransactionalPublisher;
 import dev.kft.trainer.training.CheckpointStore;
@@ -32,7 +33,7 @@ final class KafkaReporter implements JobReporter {
   private static final Duration SCAN_TIMEOUT = Duration.ofMinutes(2);
 
   private final TransactionalPublisher publisher;
-  private final String servers;
+  private final KafkaConnection kafka;
   private final String jobId;
   private final JobSpec spec;
   private final MeterRegistry registry;
@@ -42,12 +43,12 @@ final class KafkaReporter implements JobReporter {
 
   KafkaReporter(
       TransactionalPublisher publisher,
-      String servers,
+      KafkaConnection kafka,
       String jobId,
       JobSpec spec,
       MeterRegistry registry) {
     this.publisher = publisher;
-    this.servers = servers;
+    this.kafka = kafka;
     this.jobId = jobId;
     this.spec = spec;
     this.registry = registry;
@@ -157,13 +158,13 @@ final class KafkaReporter implements JobReporter {
   public EndReported endReported() {
     boolean[] found = new boolean[2];
     TopicScan.eventsOf(
-        servers,
+        kafka,
         Topics.CHECKPOINTS,
         jobId,
         SCAN_TIMEOUT,
         e -> found[0] |= e instanceof CheckpointSaved c && c.jobId().equals(jobId) && c.last());
     TopicScan.eventsOf(
-        servers,
+        kafka,
         Topics.JOB_EVENTS,
         jobId,
         SCAN_TIMEOUT,

@@ -7,6 +7,7 @@ import dev.kft.events.StopTraining;
 import dev.kft.events.Topics;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.messaging.BatchReplay;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.KafkaUnavailableException;
 import dev.kft.messaging.RecordLoop;
 import dev.kft.messaging.TopicScan;
@@ -27,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,8 +51,8 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
       RunningJob running,
       TrainerConfig config,
       MeterRegistry registry,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String servers) {
-    super("kft-trainer-jobs", servers, "kft-trainer", registry);
+      KafkaConnection kafka) {
+    super("kft-trainer-jobs", kafka, "kft-trainer", registry);
     // must precede the first use of the engine, which reads it once
     config
         .threads()
@@ -65,8 +65,7 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
 
   @Override
   protected TransactionalPublisher open() {
-    return new TransactionalPublisher(
-        bootstrapServers(), transactionalId(config.transactionalIdPrefix()));
+    return new TransactionalPublisher(kafka(), transactionalId(config.transactionalIdPrefix()));
   }
 
   @Override
@@ -105,8 +104,7 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
       DatasetPrepared prepared)
       throws InterruptedException {
     KafkaReporter reporter =
-        new KafkaReporter(
-            publisher, bootstrapServers(), prepared.jobId(), prepared.spec(), registry);
+        new KafkaReporter(publisher, kafka(), prepared.jobId(), prepared.spec(), registry);
     running.begin(prepared.jobId(), recordedStop(prepared.jobId()));
     try {
       Future<Object> work =
@@ -115,9 +113,7 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
               () -> {
                 job.run(
                     prepared,
-                    p ->
-                        BatchReplay.read(
-                            bootstrapServers(), p, Split.TRAIN, config.batchReadTimeout()),
+                    p -> BatchReplay.read(kafka(), p, Split.TRAIN, config.batchReadTimeout()),
                     running,
                     reporter);
                 return null;
@@ -145,7 +141,7 @@ public class TrainingLoop extends RecordLoop<TransactionalPublisher> {
   private Reason recordedStop(String jobId) {
     AtomicReference<Reason> found = new AtomicReference<>();
     TopicScan.eventsOf(
-        bootstrapServers(),
+        kafka(),
         Topics.CONTROL,
         jobId,
         config.batchReadTimeout(),

@@ -21,6 +21,7 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
 import dev.kft.job.JobSpecs;
+import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
@@ -318,7 +319,7 @@ class TrainingLoopTest {
   private static List<Event> trainerFacts(String jobId) {
     List<Event> facts = new ArrayList<>();
     TopicScan.events(
-        KafkaBrokerResource.broker().bootstrapServers(),
+        KafkaConnection.plaintext(KafkaBrokerResource.broker().bootstrapServers()),
         Topics.JOB_EVENTS,
         WAIT,
         (key, e) -> {
