@@ -6,6 +6,7 @@ import dev.kft.dataprep.domain.DataPreparation;
 import dev.kft.dataprep.domain.DataSources;
 import dev.kft.dataprep.domain.DatasetReader;
 import dev.kft.dataprep.domain.Example;
+import dev.kft.dataprep.domain.OutboundPolicy;
 import dev.kft.dataprep.messaging.PreparedEvents;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
@@ -53,7 +54,11 @@ public final class DataPrepBenchmark {
     Path tokenizer = Path.of("models", "bert-base-chinese", "tokenizer.json");
     JobSpec spec = JobSpecs.validate(JobSpecs.parse(SPEC)).spec();
     DataSources sources =
-        new DataSources(new ConfinedPaths(List.of(data)), 1L << 30, Duration.ofSeconds(30));
+        new DataSources(
+            new ConfinedPaths(List.of(data)),
+            1L << 30,
+            Duration.ofSeconds(30),
+            OutboundPolicy.PUBLIC_ONLY);
     DataPreparation preparation =
         new DataPreparation(sources, new AugmentationInputs(sources), 1 << 20, 2_000_000);
     try (KafkaBroker broker = KafkaBroker.start();

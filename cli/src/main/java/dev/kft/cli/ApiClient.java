@@ -44,11 +44,12 @@ final class ApiClient {
 
   /** The inference service of the stack {@code settings} point at. */
   static ApiClient inference(Settings settings) {
-    return new ApiClient(settings.inference(), settings.token());
+    // the registry's token is the registry's: the inference service never sees it
+    return new ApiClient(settings.inference(), null);
   }
 
   JsonNode get(String path) throws IOException, InterruptedException {
-    return send(request(path).GET());
+    return send(authorized(request(path)).GET());
   }
 
   JsonNode put(String path, Object body) throws IOException, InterruptedException {
@@ -72,7 +73,7 @@ final class ApiClient {
   /** Downloads to {@code file} and checks the sha256 the registry sent; returns it. */
   String download(String path, Path file) throws IOException, InterruptedException {
     HttpResponse<Path> r =
-        http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofFile(file));
+        http.send(authorized(request(path)).GET().build(), HttpResponse.BodyHandlers.ofFile(file));
     if (r.statusCode() / 100 != 2) {
       throw new Failure(r.statusCode(), "download failed with HTTP " + r.statusCode());
     }
@@ -90,9 +91,7 @@ final class ApiClient {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(60))
-        .header("X-Kft-User", System.getProperty("user.name", "cli"));
+    return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
   }
 
   private HttpRequest.Builder authorized(HttpRequest.Builder b) {

@@ -54,7 +54,7 @@ final class DemoCommand implements Callable<Integer> {
     String jobId = UUID.randomUUID().toString();
     System.out.println("== submitting " + chosen + " as job " + jobId);
     SubmitCommand.publish(
-        settings.kafka(),
+        settings,
         new SubmitJob(Event.newId(), jobId, Instant.now(), JobSpecs.read(spec), "kft demo"));
     JobWatch watch = new JobWatch(settings, jobId, Duration.ofMinutes(pretrained ? 180 : 60));
     int outcome = watch.follow();

@@ -15,7 +15,6 @@ import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.events.TrainingProgress;
 import dev.kft.events.TrainingStarted;
-import dev.kft.messaging.KafkaConnection;
 import dev.kft.messaging.TopicScan;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -71,7 +70,7 @@ final class JobWatch {
   int follow() throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     try (KafkaConsumer<String, byte[]> consumer =
-        TopicScan.consumer(KafkaConnection.plaintext(settings.kafka()), Map.of())) {
+        TopicScan.consumer(settings.kafkaConnection(), Map.of())) {
       Instant nextAssignment = Instant.MIN;
       while (Instant.now().isBefore(deadline)) {
         if (Instant.now().isAfter(nextAssignment)) {

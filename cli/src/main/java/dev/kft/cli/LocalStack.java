@@ -2,18 +2,17 @@ package dev.kft.cli;
 
 import dev.kft.events.Topics;
 import dev.kft.io.FileTrees;
+import dev.kft.local.BrokerAccess;
+import dev.kft.local.KafkaBroker;
 import dev.kft.local.LocalPostgres;
 import dev.kft.local.Server;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +60,14 @@ final class LocalStack {
     }
   }
 
+  /**
+   * The secrets the stack's processes get: the registry's token and the Kafka users; {@link #NONE}
+   * where the parts are only listed.
+   */
+  record Secrets(String token, KafkaUsers kafka) {
+    static final Secrets NONE = new Secrets("", KafkaUsers.NONE);
+  }
+
   /** The setting in {@code .kft/stack.properties} that keeps the number of instances. */
   static final String REPLICAS = "replicas";
 
@@ -102,16 +109,16 @@ final class LocalStack {
    */
   void up() throws IOException, InterruptedException {
     processes.createDirectories();
-    String token = token();
-    writeSettings(token);
+    Secrets secrets = secrets();
+    writeSettings(secrets.token());
     stopOrphanedPostgres();
     requirePortsFree();
-    for (Part part : infrastructure()) {
+    for (Part part : infrastructure(secrets)) {
       start(part.name());
       System.out.println("  " + part.name() + " up");
     }
-    createTopics();
-    List<Part> services = services(token);
+    createTopicsAndUsers(secrets.kafka());
+    List<Part> services = services(secrets);
     for (Part part : services) {
       start(part.name());
     }
@@ -167,7 +174,7 @@ final class LocalStack {
 
   /** Refuses to start when a port of a part not running yet is taken, naming who holds it. */
   private void requirePortsFree() throws IOException {
-    for (Part part : parts("")) {
+    for (Part part : parts(Secrets.NONE)) {
       if (running(part.name()).isEmpty() && !PortOwner.free(part.port())) {
         throw new IOException(
             "port "
@@ -190,7 +197,7 @@ final class LocalStack {
       return;
     }
     Part part =
-        parts(token()).stream()
+        parts(secrets()).stream()
             .filter(p -> p.name().equals(name))
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
@@ -206,14 +213,14 @@ final class LocalStack {
   }
 
   /** Every part: Kafka, PostgreSQL, then the services' instances. */
-  List<Part> parts(String token) {
-    List<Part> all = new ArrayList<>(infrastructure());
-    all.addAll(services(token));
+  List<Part> parts(Secrets secrets) {
+    List<Part> all = new ArrayList<>(infrastructure(secrets));
+    all.addAll(services(secrets));
     return all;
   }
 
-  private List<Part> services(String token) {
-    return new Services(settings, ports).parts(token, replicas);
+  private List<Part> services(Secrets secrets) {
+    return new Services(settings, ports).parts(secrets, replicas);
   }
 
   /** Kills a part at once, as a crash would (SIGKILL); {@link #up()} starts it again. */
@@ -228,7 +235,7 @@ final class LocalStack {
   /** One line per part: running or not, and healthy or not. */
   List<String> status() throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();
-    for (Part part : parts("")) {
+    for (Part part : parts(Secrets.NONE)) {
       Optional<ProcessHandle> p = running(part.name());
       String state = p.map(h -> "running (pid " + h.pid() + ")").orElse("stopped");
       if (p.isPresent() && part.healthUrl() != null) {
@@ -242,12 +249,14 @@ final class LocalStack {
   /** Partitions of each topic: several, as in production, so that replicas share the work. */
   static final int PARTITIONS = 3;
 
-  /** Creates every kft topic up front, so that readers never wait for a producer to make one. */
-  private void createTopics() throws IOException, InterruptedException {
-    try (Admin admin =
-        Admin.create(
-            Map.<String, Object>of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka()))) {
+  /**
+   * Creates every kft topic up front, so that readers never wait for a producer to make one, and
+   * gives each principal its credential and ACLs.
+   */
+  private void createTopicsAndUsers(KafkaUsers users) throws IOException, InterruptedException {
+    Map<String, Object> config = new HashMap<>(users.clientSettings(KafkaBroker.ADMIN));
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ports.kafka());
+    try (Admin admin = Admin.create(config)) {
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing =
           Topics.ALL.stream()
@@ -255,12 +264,14 @@ final class LocalStack {
               .map(t -> new NewTopic(t, t.endsWith(".dlq") ? 1 : PARTITIONS, (short) 1))
               .toList();
       admin.createTopics(missing).all().get();
+      BrokerAccess.grant(admin, users.principals());
     } catch (ExecutionException e) {
-      throw new IOException("could not create the kft topics: " + e.getCause().getMessage(), e);
+      throw new IOException(
+          "could not create the kft topics and users: " + e.getCause().getMessage(), e);
     }
   }
 
-  private List<Part> infrastructure() {
+  private List<Part> infrastructure(Secrets secrets) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
     return List.of(
@@ -276,7 +287,8 @@ final class LocalStack {
                 "kafka",
                 "" + ports.kafka(),
                 settings.home().resolve("kafka").toString()),
-            null),
+            null,
+            secrets.kafka().brokerEnvironment()),
         new Part(
             "postgres",
             ports.postgres(),
@@ -308,33 +320,30 @@ final class LocalStack {
   }
 
   /**
-   * The registry's write token, made once per checkout and kept in {@code .kft/token}, readable by
-   * its owner alone (a file from an earlier kft is made so too).
+   * The stack's secrets, made once per checkout: the registry's write token in {@code .kft/token}
+   * and the Kafka users, each file readable by its owner alone (one from an earlier kft is made so
+   * too).
+   *
+   * @throws IOException when Kafka's data predates its users: that broker would refuse them all
    */
-  private String token() throws IOException {
+  private Secrets secrets() throws IOException {
+    if (KafkaUsers.load(settings.home()).isEmpty()
+        && Files.exists(settings.home().resolve("kafka/log/meta.properties"))) {
+      throw new IOException(
+          "the Kafka data in "
+              + settings.home().resolve("kafka")
+              + " was made by a kft whose broker had no users; run kft down --purge (it deletes"
+              + " the local stack's jobs and versions) and kft up again");
+    }
+    KafkaUsers users = KafkaUsers.loadOrCreate(settings.home());
     Path file = settings.home().resolve("token");
     if (Files.isRegularFile(file)) {
-      Files.setPosixFilePermissions(file, OWNER_ONLY);
-      return Files.readString(file).trim();
+      OwnerOnly.tighten(file);
+      return new Secrets(Files.readString(file).trim(), users);
     }
-    byte[] bytes = new byte[32];
-    new SecureRandom().nextBytes(bytes);
-    String token = HexFormat.of().formatHex(bytes);
-    writeOwnerOnly(file, token);
-    return token;
-  }
-
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
-
-  /** Writes {@code file} so that no one but its owner can read it, at no moment. */
-  private static void writeOwnerOnly(Path file, String content) throws IOException {
-    if (Files.exists(file)) {
-      Files.setPosixFilePermissions(file, OWNER_ONLY);
-    } else {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    }
-    Files.writeString(file, content);
+    String token = OwnerOnly.secret();
+    OwnerOnly.write(file, token);
+    return new Secrets(token, users);
   }
 
   private void writeSettings(String token) throws IOException {
@@ -347,6 +356,6 @@ final class LocalStack {
     StringWriter w = new StringWriter();
     p.store(w, "written by kft up");
     // it holds the token
-    writeOwnerOnly(settings.home().resolve(Settings.FILE), w.toString());
+    OwnerOnly.write(settings.home().resolve(Settings.FILE), w.toString());
   }
 }

@@ -25,7 +25,8 @@ final class Services {
   /** Ports of instance {@code n} of a replicated service are this far apart. */
   static final int INSTANCE_PORT_STEP = 10;
 
-  List<LocalStack.Part> parts(String token, int replicas) {
+  /** Every instance's part, each with {@code secrets} it needs in its environment. */
+  List<LocalStack.Part> parts(LocalStack.Secrets secrets, int replicas) {
     Path artifacts = settings.home().resolve("artifacts");
     Path data = settings.root().resolve("data");
     Path models = settings.root().resolve("models");
@@ -64,7 +65,7 @@ final class Services {
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
                     + ports.postgres()
                     + "/postgres"),
-            Map.of("KFT_REGISTRY_API_TOKEN", token)));
+            Map.of("KFT_REGISTRY_API_TOKEN", secrets.token())));
     for (int n = 1; n <= replicas; n++) {
       parts.add(
           instance(
@@ -73,7 +74,13 @@ final class Services {
               ports.inference(),
               "-Dkft.inference.model-roots=" + settings.home().resolve("registry")));
     }
-    return parts;
+    // each service is a Kafka principal of its own, kft-<service>, whichever its instance
+    return parts.stream()
+        .map(
+            p ->
+                withEnvironment(
+                    p, secrets.kafka().environment("kft-" + p.name().replaceFirst("-\\d+$", ""))))
+        .toList();
   }
 
   /** Instance {@code n} of {@code service} (config prefix {@code kft.<service>}). */
@@ -107,9 +114,10 @@ final class Services {
     return new LocalStack.Part(name, port, command, "http://127.0.0.1:" + port + "/q/health/ready");
   }
 
-  /** {@code part} with {@code environment} set for its process. */
-  private static LocalStack.Part withEnvironment(
-      LocalStack.Part part, Map<String, String> environment) {
+  /** {@code part} with {@code more} variables set for its process. */
+  private static LocalStack.Part withEnvironment(LocalStack.Part part, Map<String, String> more) {
+    Map<String, String> environment = new java.util.HashMap<>(part.environment());
+    environment.putAll(more);
     return new LocalStack.Part(
         part.name(), part.port(), part.command(), part.healthUrl(), environment);
   }

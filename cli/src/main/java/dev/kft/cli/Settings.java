@@ -1,23 +1,36 @@
 package dev.kft.cli;
 
+import dev.kft.events.KafkaAcls;
+import dev.kft.messaging.KafkaConnection;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * Where kft's local state lives and how to reach a stack. {@code kft up} writes {@code
- * .kft/stack.properties} (ports, token); environment variables {@code KFT_KAFKA}, {@code
+ * .kft/stack.properties} (ports, token) and {@code .kft/kafka-users.properties} (whose {@code
+ * kft-cli} user the command's Kafka clients are); environment variables {@code KFT_KAFKA}, {@code
+ * KFT_KAFKA_CONFIG} (a Kafka client properties file: security protocol, SASL, TLS), {@code
  * KFT_REGISTRY}, {@code KFT_INFERENCE} and {@code KFT_TOKEN} point the command at another stack
  * instead.
  *
  * @param root the kft checkout (the current directory, or {@code KFT_ROOT})
  * @param home {@code <root>/.kft} unless {@code KFT_HOME} says otherwise: logs, process ids,
  *     artifacts, registry exports
+ * @param kafkaSecurity the client settings that authenticate the command to Kafka
  */
 public record Settings(
-    Path root, Path home, String kafka, String registry, String inference, String token) {
+    Path root,
+    Path home,
+    String kafka,
+    String registry,
+    String inference,
+    String token,
+    Map<String, String> kafkaSecurity) {
 
   static final String FILE = "stack.properties";
 
@@ -43,7 +56,41 @@ public record Settings(
         env("KFT_KAFKA", stack.getProperty("kafka", "127.0.0.1:9092")),
         env("KFT_REGISTRY", stack.getProperty("registry", "http://127.0.0.1:8084")),
         env("KFT_INFERENCE", stack.getProperty("inference", "http://127.0.0.1:8085")),
-        env("KFT_TOKEN", stack.getProperty("token")));
+        env("KFT_TOKEN", stack.getProperty("token")),
+        kafkaSecurity(home));
+  }
+
+  /** How the command's own Kafka clients reach the broker and who they are. */
+  public KafkaConnection kafkaConnection() {
+    Map<String, Object> config = new HashMap<>(kafkaSecurity);
+    config.put("bootstrap.servers", kafka);
+    return KafkaConnection.of(config);
+  }
+
+  /**
+   * The settings of {@code KFT_KAFKA_CONFIG}, else, for the local stack, those of its {@code
+   * kft-cli} user, else none.
+   */
+  private static Map<String, String> kafkaSecurity(Path home) {
+    String file = System.getenv("KFT_KAFKA_CONFIG");
+    try {
+      if (file != null && !file.isBlank()) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Path.of(file))) {
+          p.load(r);
+        }
+        Map<String, String> settings = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        return settings;
+      }
+      if (System.getenv("KFT_KAFKA") != null) {
+        return Map.of();
+      }
+      return KafkaUsers.load(home).map(u -> u.clientSettings(KafkaAcls.CLI)).orElse(Map.of());
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "KFT_KAFKA_CONFIG: cannot read " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /** A system property, else an environment variable, else the fallback. */

@@ -74,21 +74,23 @@ final class SubmitCommand implements Callable<Integer> {
       System.err.println("--job-id " + JobIds.quoted(id) + " " + badId.get());
       return INVALID;
     }
-    publish(settings.kafka(), new SubmitJob(Event.newId(), id, Instant.now(), tree, user()));
+    publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), tree, user()));
     System.out.println(id);
     return watch ? new JobWatch(settings, id, Duration.ofMinutes(timeoutMinutes)).follow() : 0;
   }
 
-  static void publish(String kafka, SubmitJob submit) throws Exception {
+  /** Publishes {@code submit} as the command's Kafka user. */
+  static void publish(Settings settings, SubmitJob submit) throws Exception {
     try (KafkaProducer<String, Event> producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                30_000),
+            settings
+                .kafkaConnection()
+                .config(
+                    Map.of(
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        30_000)),
             new StringSerializer(),
             new EventSerializer())) {
       producer.send(new ProducerRecord<>(Topics.JOBS, submit.jobId(), submit)).get();

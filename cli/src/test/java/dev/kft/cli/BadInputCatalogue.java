@@ -167,9 +167,13 @@ final class BadInputCatalogue {
         location("missing file", "chnsenticorp/no-such-file.csv", "does not exist"),
         location("file outside the data roots", "/etc/hostname", "outside the allowed roots"),
         location(
-            "URL nobody answers",
+            "URL on the service's own machine",
             "http://127.0.0.1:9/data.csv",
-            "'http://127.0.0.1:9/data.csv' could not be fetched"));
+            "'http://127.0.0.1:9/data.csv' is refused: 127.0.0.1 is 127.0.0.1, a loopback address"),
+        location(
+            "URL of the cloud's metadata service",
+            "http://169.254.169.254/latest/meta-data/",
+            "169.254.169.254, a link-local (cloud metadata) address"));
   }
 
   private static Case record(String name, String value, String error) {

@@ -47,7 +47,7 @@ final class BadInputCheck {
 
   BadInputCheck(Settings settings, Path scratch) {
     this.settings = settings;
-    this.kafka = new KafkaTestClient(settings.kafka());
+    this.kafka = TestStack.kafkaAdmin(settings);
     this.scratch = scratch;
   }
 
@@ -88,7 +88,7 @@ final class BadInputCheck {
 
   private void submit(String jobId, String spec) throws Exception {
     SubmitCommand.publish(
-        settings.kafka(),
+        settings,
         new SubmitJob(Event.newId(), jobId, Instant.now(), JobSpecs.parse(spec), "catalogue"));
   }
 

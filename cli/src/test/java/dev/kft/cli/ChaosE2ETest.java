@@ -72,7 +72,7 @@ class ChaosE2ETest {
     test = TestStack.up("chaos", 2);
     stack = test.stack;
     home = test.home;
-    kafka = new KafkaTestClient(Settings.load().kafka());
+    kafka = TestStack.kafkaAdmin(Settings.load());
   }
 
   @AfterAll
@@ -199,7 +199,7 @@ class ChaosE2ETest {
       return due;
     }
     List<String> services =
-        stack.parts("").stream()
+        stack.parts(LocalStack.Secrets.NONE).stream()
             .map(LocalStack.Part::name)
             .filter(n -> !n.equals("kafka") && !n.equals("postgres"))
             .toList();
@@ -221,7 +221,7 @@ class ChaosE2ETest {
     for (int i = 0; i < JOBS; i++) {
       String jobId = prefix + "-" + UUID.randomUUID();
       SubmitCommand.publish(
-          Settings.load().kafka(),
+          Settings.load(),
           new SubmitJob(
               Event.newId(), jobId, Instant.now(), JobSpecs.parse(spec(prefix, i)), "e2e"));
       jobs.put(jobId, name(prefix, i));

@@ -48,7 +48,7 @@ class KubernetesManifestsTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static List<JsonNode> render(String overlay) throws Exception {
+  static List<JsonNode> render(String overlay) throws Exception {
     assumeTrue(
         Stream.of(System.getenv("PATH").split(":"))
             .anyMatch(d -> Files.isExecutable(Path.of(d, "kubectl"))),
@@ -69,7 +69,7 @@ class KubernetesManifestsTest {
     return objects;
   }
 
-  private static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+  static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
     return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).toList();
   }
 
@@ -104,8 +104,11 @@ class KubernetesManifestsTest {
             "Kafka",
             "KafkaNodePool",
             "KafkaTopic",
+            "KafkaUser",
             "Cluster",
             "ScaledObject",
+            "TriggerAuthentication",
+            "NetworkPolicy",
             "PodMonitor"),
         kinds);
     typed(objects, "Namespace", Namespace.class);
@@ -134,6 +137,11 @@ class KubernetesManifestsTest {
           "Service " + s.getMetadata().getName() + " selects a pod");
     }
     Set<String> claimNames = names(claims.stream().map(c -> c.getMetadata().getName()));
+    // Strimzi's User Operator keeps each KafkaUser's password in a Secret of the user's name
+    Set<String> userSecrets =
+        names(
+            ofKind(objects, "KafkaUser").stream()
+                .map(u -> u.path("metadata").path("name").asText()));
     String db = ofKind(objects, "Cluster").get(0).path("metadata").path("name").asText();
     for (Deployment d : deployments) {
       var pod = d.getSpec().getTemplate().getSpec();
@@ -147,7 +155,12 @@ class KubernetesManifestsTest {
           true,
           d.getMetadata().getName() + " selector matches its pods");
       for (Volume v : pod.getVolumes()) {
-        assertTrue(claimNames.contains(v.getPersistentVolumeClaim().getClaimName()), v.getName());
+        boolean claimed =
+            v.getPersistentVolumeClaim() != null
+                && claimNames.contains(v.getPersistentVolumeClaim().getClaimName());
+        boolean clusterCa =
+            v.getSecret() != null && v.getSecret().getSecretName().equals("kft-cluster-ca-cert");
+        assertTrue(claimed || clusterCa || v.getEmptyDir() != null, v.getName());
       }
       for (Container c : pod.getContainers()) {
         c.getEnvFrom()
@@ -164,7 +177,10 @@ class KubernetesManifestsTest {
           if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
             String name = e.getValueFrom().getSecretKeyRef().getName();
             String key = e.getValueFrom().getSecretKeyRef().getKey();
-            boolean made = name.equals(db + "-app") && Set.of("username", "password").contains(key);
+            boolean made =
+                name.equals(db + "-app") && Set.of("username", "password").contains(key)
+                    || userSecrets.contains(name)
+                        && Set.of("password", "sasl.jaas.config").contains(key);
             boolean declared =
                 secrets.stream()
                     .anyMatch(
@@ -172,7 +188,8 @@ class KubernetesManifestsTest {
                             s.getMetadata().getName().equals(name)
                                 && (s.getStringData().containsKey(key)
                                     || s.getData().containsKey(key)));
-            assertTrue(made || declared, e.getName() + " -> secret " + name + "/" + key);
+            boolean yours = KubernetesSecurityTest.YOURS.contains(name);
+            assertTrue(made || declared || yours, e.getName() + " -> secret " + name + "/" + key);
           }
         }
         assertEquals("http", c.getPorts().get(0).getName());
@@ -229,7 +246,7 @@ class KubernetesManifestsTest {
             .findFirst()
             .orElseThrow()
             .getData();
-    assertEquals(cluster + "-kafka-bootstrap:9092", config.get("KAFKA_BOOTSTRAP_SERVERS"));
+    assertEquals(cluster + "-kafka-bootstrap:9093", config.get("KAFKA_BOOTSTRAP_SERVERS"));
     assertTrue(config.get("KFT_REGISTRY_DB_URL").contains("//" + db + "-rw:5432/"));
     JsonNode pg = ofKind(objects, "Cluster").get(0);
     assertEquals("postgresql.cnpg.io/v1", pg.path("apiVersion").asText());

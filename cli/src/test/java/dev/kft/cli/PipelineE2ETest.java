@@ -17,6 +17,7 @@ import dev.kft.events.Event;
 import dev.kft.events.JobAccepted;
 import dev.kft.events.JobFailed;
 import dev.kft.events.JobRejected;
+import dev.kft.events.KafkaAcls;
 import dev.kft.events.ModelCandidate;
 import dev.kft.events.ModelVersionRegistered;
 import dev.kft.events.SubmitJob;
@@ -42,13 +43,21 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,7 +104,7 @@ class PipelineE2ETest {
                 .mapToObj(p -> URI.create("http://127.0.0.1:" + p + "/q/metrics"))
                 .toList());
     settings = Settings.load();
-    kafka = new KafkaTestClient(settings.kafka());
+    kafka = TestStack.kafkaAdmin(settings);
   }
 
   @AfterAll
@@ -378,15 +387,21 @@ class PipelineE2ETest {
    * their owner can read.
    */
   @Test
-  void theStackListensOnLoopbackAloneAndKeepsItsTokenPrivate() throws Exception {
+  void theStackListensOnLoopbackAloneAndKeepsItsSecretsPrivate() throws Exception {
     String token = settings.token();
     assertTrue(token.length() >= 64, "32 random bytes, hex: " + token.length());
-    for (String name : List.of("registry", "inference", "trainer")) {
+    List<String> secrets = new ArrayList<>(List.of(token));
+    KafkaUsers users = KafkaUsers.load(home).orElseThrow();
+    secrets.add(users.adminPassword());
+    secrets.addAll(users.principals().values());
+    for (String name :
+        List.of(
+            "kafka", "postgres", "data-prep", "trainer", "evaluator", "registry", "inference")) {
       long pid = stack.running(name).orElseThrow().pid();
       String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
-      assertFalse(cmdline.contains(token), name + "'s command line holds the token");
+      assertTrue(secrets.stream().noneMatch(cmdline::contains), name + "'s command line: a secret");
     }
-    for (String file : List.of("token", Settings.FILE)) {
+    for (String file : List.of("token", Settings.FILE, KafkaUsers.FILE)) {
       assertEquals(
           "rw-------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(file))),
@@ -408,6 +423,31 @@ class PipelineE2ETest {
               "0100007F", "0000000000000000FFFF00000100007F", "00000000000000000000000001000000");
       Set<String> on = listening.getOrDefault(port, Set.of());
       assertTrue(!on.isEmpty() && loopback.containsAll(on), "port " + port + " listens on " + on);
+    }
+    kafkaKnowsItsUsers(users);
+  }
+
+  /** The broker turns strangers away, and the command's own user cannot register a version. */
+  private void kafkaKnowsItsUsers(KafkaUsers users) throws Exception {
+    Map<String, Object> stranger =
+        Map.of(
+            "bootstrap.servers", settings.kafka(),
+            "default.api.timeout.ms", 8000,
+            "request.timeout.ms", 4000);
+    try (Admin admin = Admin.create(stranger)) {
+      Exception e =
+          assertThrows(ExecutionException.class, () -> admin.describeCluster().nodes().get());
+      assertInstanceOf(org.apache.kafka.common.errors.TimeoutException.class, e.getCause());
+    }
+    Map<String, Object> cli = new HashMap<>(users.clientSettings(KafkaAcls.CLI));
+    cli.putAll(Map.of("bootstrap.servers", settings.kafka(), "max.block.ms", 8000));
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(cli, new StringSerializer(), new ByteArraySerializer())) {
+      Exception e =
+          assertThrows(
+              ExecutionException.class,
+              () -> producer.send(new ProducerRecord<>(Topics.MODELS, "x", new byte[1])).get());
+      assertInstanceOf(TopicAuthorizationException.class, e.getCause());
     }
   }
 
@@ -573,7 +613,7 @@ class PipelineE2ETest {
   void rejectedAndFailedJobsEndWithReasonsAndTheStackKeepsServing() throws Exception {
     String rejected = UUID.randomUUID().toString();
     SubmitCommand.publish(
-        settings.kafka(),
+        settings,
         new SubmitJob(
             Event.newId(),
             rejected,
@@ -615,7 +655,7 @@ class PipelineE2ETest {
 
     String interruptedId = UUID.randomUUID().toString();
     SubmitCommand.publish(
-        settings.kafka(),
+        settings,
         new SubmitJob(Event.newId(), interruptedId, Instant.now(), JobSpecs.read(spec), "e2e"));
     kafka.awaitEvents(Topics.CHECKPOINTS, e -> e.jobId().equals(interruptedId), 1, WAIT);
     stack.kill("trainer");

@@ -23,7 +23,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -47,11 +46,10 @@ final class StreamScoringCheck {
 
   StreamScoringCheck(Settings settings, String from, String to) throws Exception {
     this.settings = settings;
-    this.kafka = new KafkaTestClient(settings.kafka());
+    this.kafka = TestStack.kafkaAdmin(settings);
     this.from = from;
     this.to = to;
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka()))) {
+    try (Admin admin = Admin.create(adminConfig(settings))) {
       admin
           .createTopics(
               List.of(
@@ -66,7 +64,7 @@ final class StreamScoringCheck {
   /** Produces records {@code first} to {@code last - 1}, keyed {@code r-<i>}. */
   void produce(int first, int last) throws Exception {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka());
+    p.putAll(adminConfig(settings));
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       String[] reviews = {"房间很干净，服务很好", "太差了，空调不制冷", "早餐一般", "位置方便，性价比高"};
@@ -78,6 +76,12 @@ final class StreamScoringCheck {
       }
       producer.flush();
     }
+  }
+
+  private static Map<String, Object> adminConfig(Settings settings) {
+    Map<String, Object> config = new HashMap<>(TestStack.kafkaAdminSettings(settings));
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.kafka());
+    return config;
   }
 
   /** Waits until {@code count} outputs are committed. */

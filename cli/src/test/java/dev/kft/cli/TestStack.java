@@ -1,8 +1,11 @@
 package dev.kft.cli;
 
 import dev.kft.io.FileTrees;
+import dev.kft.local.KafkaBroker;
+import dev.kft.testing.KafkaTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A local stack of a test's own: a fresh {@code kft.home}, free ports, the packaged services of
@@ -35,6 +38,25 @@ final class TestStack implements AutoCloseable {
     TestStack test = new TestStack(home, ports, new LocalStack(Settings.load(), ports, replicas));
     test.stack.up();
     return test;
+  }
+
+  /**
+   * A test client of the stack's broker as its super user, who may read and write every topic (the
+   * stack's own users may not).
+   */
+  static KafkaTestClient kafkaAdmin(Settings settings) {
+    return new KafkaTestClient(settings.kafka(), kafkaAdminSettings(settings));
+  }
+
+  /** The client settings of the stack's Kafka super user. */
+  static Map<String, String> kafkaAdminSettings(Settings settings) {
+    try {
+      return KafkaUsers.load(settings.home())
+          .orElseThrow(() -> new IllegalStateException("the stack has no Kafka users"))
+          .clientSettings(KafkaBroker.ADMIN);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Override

@@ -50,13 +50,17 @@ public final class KafkaAcls {
   /** The {@code kft} command: submits jobs and watches them. */
   public static final String CLI = "kft-cli";
 
+  /** Kubernetes' autoscaler (KEDA): reads the lag of the groups it scales on. */
+  public static final String AUTOSCALER = "kft-autoscaler";
+
   /** Every principal, in the order of the flow. */
   public static final List<String> PRINCIPALS =
-      List.of(DATA_PREP, TRAINER, EVALUATOR, REGISTRY, INFERENCE, CLI);
+      List.of(DATA_PREP, TRAINER, EVALUATOR, REGISTRY, INFERENCE, CLI, AUTOSCALER);
 
   private static final Set<Operation> READ = Set.of(Operation.READ);
   private static final Set<Operation> WRITE = Set.of(Operation.WRITE);
   private static final Set<Operation> READ_WRITE = Set.of(Operation.READ, Operation.WRITE);
+  private static final Set<Operation> DESCRIBE = Set.of(Operation.DESCRIBE);
 
   /** The whole table. */
   public static final List<Acl> ALL = table();
@@ -116,6 +120,10 @@ public final class KafkaAcls {
 
     topics(t, CLI, WRITE, Topics.JOBS);
     topics(t, CLI, READ, Topics.JOB_EVENTS, Topics.EVALUATIONS, Topics.MODELS);
+
+    topics(t, AUTOSCALER, DESCRIBE, Topics.JOBS, Topics.CHECKPOINTS);
+    t.add(new Acl(AUTOSCALER, Resource.GROUP, DATA_PREP, false, DESCRIBE, false));
+    t.add(new Acl(AUTOSCALER, Resource.GROUP, EVALUATOR, false, DESCRIBE, false));
     return List.copyOf(t);
   }
 

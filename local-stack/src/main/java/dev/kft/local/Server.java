@@ -13,6 +13,13 @@ public final class Server {
   /** The line printed when the server is ready. */
   public static final String READY = "kft-local-ready";
 
+  /**
+   * The environment variable with the broker's super user password: when set, Kafka runs secured
+   * (SASL/SCRAM and ACLs, see {@link KafkaBroker}). Not an argument, which every local user can
+   * read.
+   */
+  public static final String ADMIN_PASSWORD = "KFT_KAFKA_ADMIN_PASSWORD";
+
   private Server() {}
 
   public static void main(String[] args) throws Exception {
@@ -25,7 +32,7 @@ public final class Server {
     AutoCloseable server;
     String address;
     if (args[0].equals("kafka")) {
-      KafkaBroker broker = KafkaBroker.start(dir, port);
+      KafkaBroker broker = KafkaBroker.start(dir, port, System.getenv(ADMIN_PASSWORD));
       server = broker;
       address = broker.bootstrapServers();
     } else {

@@ -95,6 +95,26 @@ final class Attempts {
     }
   }
 
+  /**
+   * Whether an admin client may read {@code group}'s committed positions and the ends of its topic.
+   */
+  boolean lag(String group, String topic) {
+    Map<String, Object> config =
+        config(Map.of("default.api.timeout.ms", 10_000, "request.timeout.ms", 5_000));
+    try (Admin admin = Admin.create(config)) {
+      admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      admin
+          .listOffsets(
+              Map.of(
+                  new TopicPartition(topic, 0), org.apache.kafka.clients.admin.OffsetSpec.latest()))
+          .all()
+          .get();
+      return true;
+    } catch (Exception e) {
+      return refused(e, false);
+    }
+  }
+
   /** Whether an admin client may describe the cluster at all (authentication). */
   boolean connect() {
     Map<String, Object> config =

@@ -163,6 +163,15 @@ class SecuredBrokerTest {
   }
 
   @Test
+  void theAutoscalerSeesLagAndNothingElse() {
+    Attempts as = as(KafkaAcls.AUTOSCALER);
+    assertTrue(as.lag("kft-data-prep", Topics.JOBS));
+    assertTrue(as.lag("kft-evaluator", Topics.CHECKPOINTS));
+    assertFalse(as.read(Topics.JOBS), "the autoscaler read job specs");
+    assertFalse(as.lag("kft-registry", Topics.EVALUATIONS), "another group");
+  }
+
+  @Test
   void strangersAndWrongPasswordsAreTurnedAway() {
     assertTrue(as(KafkaAcls.CLI).connect());
     assertFalse(new Attempts(broker.bootstrapServers(), Map.of()).connect(), "no credentials");

@@ -30,9 +30,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaTestClient {
 
   private final String bootstrapServers;
+  private final Map<String, String> security;
 
   public KafkaTestClient(String bootstrapServers) {
+    this(bootstrapServers, Map.of());
+  }
+
+  /** A client of a secured broker: {@code security} holds its protocol and credentials. */
+  public KafkaTestClient(String bootstrapServers, Map<String, String> security) {
     this.bootstrapServers = bootstrapServers;
+    this.security = Map.copyOf(security);
+  }
+
+  /** {@code client} with this client's servers and security settings added. */
+  private Map<String, Object> config(Map<String, Object> client) {
+    Map<String, Object> config = new java.util.HashMap<>(security);
+    config.putAll(client);
+    return config;
   }
 
   /** A client of the broker started by {@link KafkaBrokerResource}. */
@@ -48,10 +62,11 @@ public final class KafkaTestClient {
   /** Publishes raw bytes, for payloads no serializer would write. */
   public RecordMetadata publishRaw(String topic, String key, byte[] value) {
     Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       return producer.send(new ProducerRecord<>(topic, key, value)).get();
     } catch (InterruptedException e) {
@@ -105,11 +120,12 @@ public final class KafkaTestClient {
    */
   public List<ConsumerRecord<String, byte[]>> readAll(String topic) {
     Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
+        config(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
     List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -140,15 +156,16 @@ public final class KafkaTestClient {
       Predicate<ConsumerRecord<String, T>> done,
       Duration timeout) {
     Map<String, Object> config =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "kft-test-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed");
+        config(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "kft-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed"));
     List<ConsumerRecord<String, T>> seen = new ArrayList<>();
     Instant deadline = Instant.now().plus(timeout);
     try (KafkaConsumer<String, T> consumer =

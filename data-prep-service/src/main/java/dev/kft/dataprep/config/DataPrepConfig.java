@@ -36,6 +36,12 @@ public interface DataPrepConfig {
   Duration httpTimeout();
 
   /**
+   * Hosts a job may make the service fetch from although they are not on the internet (loopback,
+   * private, link-local addresses are refused otherwise): a data server in your network, say.
+   */
+  Optional<List<String>> allowedHosts();
+
+  /**
    * Where {@code tf-checkpoint:} sources are converted to Hugging Face's layout, once per distinct
    * checkpoint; share it with the trainer so that the two convert once between them.
    */

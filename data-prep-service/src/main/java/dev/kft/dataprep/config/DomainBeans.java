@@ -7,10 +7,12 @@ import dev.kft.checkpoint.ModelSource;
 import dev.kft.dataprep.domain.AugmentationInputs;
 import dev.kft.dataprep.domain.DataPreparation;
 import dev.kft.dataprep.domain.DataSources;
+import dev.kft.dataprep.domain.OutboundPolicy;
 import dev.kft.io.ConfinedPaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /** Builds the plain-Java domain objects from the service's configuration. */
@@ -21,7 +23,10 @@ public class DomainBeans {
   DataPreparation dataPreparation(DataPrepConfig config) {
     DataSources sources =
         new DataSources(
-            new ConfinedPaths(config.dataRoots()), config.maxHttpBytes(), config.httpTimeout());
+            new ConfinedPaths(config.dataRoots()),
+            config.maxHttpBytes(),
+            config.httpTimeout(),
+            new OutboundPolicy(config.allowedHosts().orElse(List.of())));
     return new DataPreparation(
         sources, new AugmentationInputs(sources), config.maxRowChars(), config.maxRows());
   }

@@ -34,7 +34,8 @@ public final class AugmentationInputs {
               URI.create(bt.endpoint()),
               bt.sourceLanguage(),
               bt.pivotLanguage(),
-              Duration.ofSeconds(bt.timeoutSeconds()));
+              Duration.ofSeconds(bt.timeoutSeconds()),
+              sources.outbound());
     }
     return new Augmenter(a.operations(), a.alpha(), a.segmentation(), synonyms, translator);
   }

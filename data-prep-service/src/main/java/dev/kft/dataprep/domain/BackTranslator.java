@@ -1,5 +1,6 @@
 package dev.kft.dataprep.domain;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.json.Json;
 import java.io.IOException;
@@ -30,11 +31,17 @@ public final class BackTranslator {
   private final String sourceLanguage;
   private final String pivotLanguage;
   private final Duration timeout;
+  private final OutboundPolicy outbound;
   private final HttpClient http;
 
   public BackTranslator(
-      URI endpoint, String sourceLanguage, String pivotLanguage, Duration timeout) {
+      URI endpoint,
+      String sourceLanguage,
+      String pivotLanguage,
+      Duration timeout,
+      OutboundPolicy outbound) {
     this.endpoint = endpoint;
+    this.outbound = outbound;
     this.sourceLanguage = sourceLanguage;
     this.pivotLanguage = pivotLanguage;
     this.timeout = timeout;
@@ -57,6 +64,8 @@ public final class BackTranslator {
   }
 
   private List<String> call(List<String> texts, String from, String to) {
+    // checked per call: what the name resolves to may change
+    outbound.check(endpoint);
     try {
       byte[] body =
           Json.mapper().writeValueAsBytes(Map.of("texts", texts, "source", from, "target", to));
@@ -83,6 +92,9 @@ public final class BackTranslator {
       List<String> result = new ArrayList<>();
       translations.forEach(t -> result.add(t.asText()));
       return result;
+    } catch (JsonProcessingException e) {
+      // the parser's message quotes the answer, which is not for the job's author to read
+      throw new DataProblem("back-translation service " + endpoint + " did not answer with JSON");
     } catch (IOException e) {
       throw new DataProblem("back-translation service " + endpoint + " failed: " + e);
     } catch (InterruptedException e) {

@@ -13,28 +13,41 @@ import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Opens the files a job names: local paths and {@code file:} URIs inside the data roots, and {@code
- * http(s)://} URLs up to a size limit and within a timeout. Anything else is a {@link DataProblem}
- * saying why.
+ * http(s)://} URLs the {@link OutboundPolicy} allows (every redirect too), up to a size limit and
+ * within a timeout. Anything else is a {@link DataProblem} saying why.
  */
 public final class DataSources {
 
   private final ConfinedPaths roots;
   private final long maxHttpBytes;
   private final Duration timeout;
+  private final OutboundPolicy outbound;
   private final HttpClient http;
 
-  public DataSources(ConfinedPaths roots, long maxHttpBytes, Duration timeout) {
+  /** Redirects followed at most, each checked as the first URL was. */
+  static final int MAX_REDIRECTS = 5;
+
+  public DataSources(
+      ConfinedPaths roots, long maxHttpBytes, Duration timeout, OutboundPolicy outbound) {
     this.roots = roots;
     this.maxHttpBytes = maxHttpBytes;
     this.timeout = timeout;
+    this.outbound = outbound;
+    // redirects are followed here, so that each target is checked before it is asked
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(timeout)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+  }
+
+  /** Where this service may fetch from. */
+  public OutboundPolicy outbound() {
+    return outbound;
   }
 
   /** Opens a location for reading; the caller closes the stream. */
@@ -54,15 +67,27 @@ public final class DataSources {
   }
 
   private InputStream fetch(String location) throws IOException {
+    URI uri = URI.create(location);
+    for (int redirects = 0; ; redirects++) {
+      outbound.check(uri);
+      HttpResponse<InputStream> response = send(location, uri);
+      Optional<String> next = response.headers().firstValue("Location");
+      if (response.statusCode() / 100 != 3 || next.isEmpty()) {
+        return body(location, response);
+      }
+      response.body().close();
+      if (redirects == MAX_REDIRECTS) {
+        throw new DataProblem("'" + location + "' redirects more than " + MAX_REDIRECTS + " times");
+      }
+      uri = uri.resolve(next.get());
+    }
+  }
+
+  private HttpResponse<InputStream> send(String location, URI uri) throws IOException {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(location))
-            .timeout(timeout)
-            .GET()
-            .header("User-Agent", "kft")
-            .build();
-    HttpResponse<InputStream> response;
+        HttpRequest.newBuilder(uri).timeout(timeout).GET().header("User-Agent", "kft").build();
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
     } catch (HttpTimeoutException e) {
       throw new DataProblem(
           "'" + location + "' did not answer within " + timeout.toSeconds() + " s");
@@ -77,6 +102,9 @@ public final class DataSources {
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
+  }
+
+  private InputStream body(String location, HttpResponse<InputStream> response) throws IOException {
     if (response.statusCode() != 200) {
       response.body().close();
       throw new DataProblem("'" + location + "' answered HTTP " + response.statusCode());

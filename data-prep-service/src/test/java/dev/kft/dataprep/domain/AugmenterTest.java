@@ -106,7 +106,8 @@ class AugmenterTest {
               URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/translate"),
               "zh",
               "en",
-              Duration.ofSeconds(5));
+              Duration.ofSeconds(5),
+              new OutboundPolicy(List.of("127.0.0.1")));
       Augmenter augmenter =
           new Augmenter(List.of("back_translation"), 0.1, Segmentation.AUTO, null, translator);
       List<Example> made = augmenter.augment(train(), 1.0, 3);

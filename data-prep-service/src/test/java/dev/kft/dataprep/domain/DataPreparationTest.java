@@ -36,7 +36,11 @@ class DataPreparationTest {
 
   private DataPreparation preparation(long maxHttpBytes) {
     DataSources sources =
-        new DataSources(new ConfinedPaths(List.of(dir)), maxHttpBytes, Duration.ofSeconds(5));
+        new DataSources(
+            new ConfinedPaths(List.of(dir)),
+            maxHttpBytes,
+            Duration.ofSeconds(5),
+            OutboundPolicy.PUBLIC_ONLY);
     return new DataPreparation(sources, new AugmentationInputs(sources), 10_000, 1000);
   }
 
@@ -169,7 +173,11 @@ class DataPreparationTest {
     server.start();
     try {
       DataSources sources =
-          new DataSources(new ConfinedPaths(List.of(dir)), 1000, Duration.ofSeconds(5));
+          new DataSources(
+              new ConfinedPaths(List.of(dir)),
+              1000,
+              Duration.ofSeconds(5),
+              new OutboundPolicy(List.of("127.0.0.1")));
       String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/d.csv";
       DataProblem e =
           assertThrows(

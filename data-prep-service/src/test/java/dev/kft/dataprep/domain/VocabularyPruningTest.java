@@ -139,7 +139,11 @@ class VocabularyPruningTest {
 
   private DataPreparation.Prepared prepare(boolean prune) throws Exception {
     DataSources sources =
-        new DataSources(new ConfinedPaths(List.of(dir)), 1000, Duration.ofSeconds(5));
+        new DataSources(
+            new ConfinedPaths(List.of(dir)),
+            1000,
+            Duration.ofSeconds(5),
+            OutboundPolicy.PUBLIC_ONLY);
     return new DataPreparation(sources, new AugmentationInputs(sources), 10_000, 1000)
         .prepare(
             "j",

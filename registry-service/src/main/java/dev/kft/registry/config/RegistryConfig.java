@@ -19,13 +19,28 @@ public interface RegistryConfig {
   Path modelRoot();
 
   /**
-   * Bearer token that REST writes (aliases, tags, cancel) must carry (env {@code
-   * KFT_REGISTRY_API_TOKEN}); without one, writes are refused.
+   * The write token: REST writes (aliases, tags, scoring deployments, cancel) must carry it, and it
+   * may read too (env {@code KFT_REGISTRY_API_TOKEN}); without one, writes are refused. Outside dev
+   * and test mode the registry does not start with a weak one (under 32 random bytes, or a known
+   * default).
    */
   Optional<String> apiToken();
 
-  /** Whether reads need the token too. */
-  @WithDefault("false")
+  /** Who the audit trail names for changes made with the write token. */
+  @WithDefault("operator")
+  String apiTokenUser();
+
+  /**
+   * A token that may only read (env {@code KFT_REGISTRY_READ_TOKEN}): for dashboards, notebooks and
+   * whoever needs lineage without changing anything. Held to the same strength as the write token.
+   */
+  Optional<String> readToken();
+
+  /**
+   * Whether reads need a token (either); job specs, lineage and archives are not for anyone who can
+   * reach the port.
+   */
+  @WithDefault("true")
   boolean protectReads();
 
   /** How long a database that is away is waited for before a record is given up on. */

@@ -176,8 +176,9 @@ public class ModelRepository {
     try (Connection connection = db.getConnection()) {
       update(
           connection,
+          // a READY version stays READY: a late failure of a retried registration is not its
           "update model_version set status = 'FAILED_REGISTRATION', status_message = ? where"
-              + " name = ? and version = ?",
+              + " name = ? and version = ? and status = 'PENDING_REGISTRATION'",
           message,
           name,
           version);

@@ -5,19 +5,27 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Guards the REST API with the configured bearer token: writes always need it (401 without a token,
- * 403 with a wrong one, 403 when none is configured), reads only with {@code
- * kft.registry.protect-reads}.
+ * Guards the REST API with bearer tokens: writes need the write token (401 without a token, 403
+ * with another one, 403 when none is configured); reads need the write or the read token unless
+ * {@code kft.registry.protect-reads} is off. The token decides who the request is: the audit trail
+ * records {@code kft.registry.api-token-user} for the write token, never a name the client sends.
  */
 @Provider
 public class BearerAuth implements ContainerRequestFilter {
+
+  /** Who made a change with the read token, were it allowed to; and who reads without one. */
+  static final String READER = "reader";
+
+  static final String ANONYMOUS = "anonymous";
 
   private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -35,26 +43,69 @@ public class BearerAuth implements ContainerRequestFilter {
     }
     RegistryConfig config = settings.get();
     boolean read = READS.contains(request.getMethod());
-    if (read && !config.protectReads()) {
-      return;
-    }
-    Optional<String> expected = config.apiToken().filter(t -> !t.isBlank());
-    if (expected.isEmpty()) {
+    Optional<String> given = bearer(request);
+    if (given.isPresent() && matches(given.get(), config.apiToken())) {
+      request.setSecurityContext(as(config.apiTokenUser()));
+    } else if (read && given.isPresent() && matches(given.get(), config.readToken())) {
+      request.setSecurityContext(as(READER));
+    } else if (read && !config.protectReads()) {
+      request.setSecurityContext(as(ANONYMOUS));
+    } else if (!read && config.apiToken().filter(t -> !t.isBlank()).isEmpty()) {
       deny(
           request,
           403,
           "writes are disabled: the registry has no kft.registry.api-token configured");
-      return;
-    }
-    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.startsWith("Bearer ")) {
+    } else if (given.isEmpty()) {
       deny(request, 401, "this request needs 'Authorization: Bearer <token>'");
-      return;
-    }
-    byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
-    if (!MessageDigest.isEqual(given, expected.get().getBytes(StandardCharsets.UTF_8))) {
+    } else if (!read && matches(given.get(), config.readToken())) {
+      deny(request, 403, "the read token may not change anything; writes need the write token");
+    } else {
       deny(request, 403, "the bearer token is not valid");
     }
+  }
+
+  private static Optional<String> bearer(ContainerRequestContext request) {
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.startsWith("Bearer ")) {
+      return Optional.empty();
+    }
+    return Optional.of(header.substring("Bearer ".length()).trim());
+  }
+
+  /** Compares in constant time, so that timing tells nothing of the token. */
+  private static boolean matches(String given, Optional<String> expected) {
+    return expected
+        .filter(t -> !t.isBlank())
+        .map(
+            t ->
+                MessageDigest.isEqual(
+                    given.getBytes(StandardCharsets.UTF_8), t.getBytes(StandardCharsets.UTF_8)))
+        .orElse(false);
+  }
+
+  private static SecurityContext as(String name) {
+    Principal principal = () -> name;
+    return new SecurityContext() {
+      @Override
+      public Principal getUserPrincipal() {
+        return principal;
+      }
+
+      @Override
+      public boolean isUserInRole(String role) {
+        return false;
+      }
+
+      @Override
+      public boolean isSecure() {
+        return false;
+      }
+
+      @Override
+      public String getAuthenticationScheme() {
+        return "Bearer";
+      }
+    };
   }
 
   private static void deny(ContainerRequestContext request, int status, String detail) {

@@ -8,14 +8,15 @@ import dev.kft.registry.domain.TrackedJob;
 import dev.kft.registry.messaging.EventPublisher;
 import dev.kft.registry.persistence.JobRepository;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -51,13 +52,13 @@ public class JobResource {
   @POST
   @Path("{id}/cancel")
   @Operation(summary = "Cancels a job: publishes StopTraining (CANCELLED) on kft.control")
-  public Response cancel(@PathParam("id") String id, @HeaderParam("X-Kft-User") String user)
+  public Response cancel(@PathParam("id") String id, @Context SecurityContext caller)
       throws SQLException {
     TrackedJob job = job(id);
     if (job.status().terminal()) {
       throw new Problem(Response.Status.CONFLICT, "job " + id + " already ended: " + job.status());
     }
-    String actor = user == null || user.isBlank() ? "api" : user;
+    String actor = ModelResource.actor(caller);
     publisher.control(
         new StopTraining(
             Event.newId(), id, Instant.now(), Reason.CANCELLED, "cancelled by " + actor, actor));

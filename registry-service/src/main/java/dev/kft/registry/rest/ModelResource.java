@@ -12,14 +12,15 @@ import dev.kft.registry.persistence.ModelRepository;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -162,7 +163,7 @@ public class ModelResource {
       @PathParam("name") String name,
       @PathParam("alias") String alias,
       AliasRequest body,
-      @HeaderParam("X-Kft-User") String user)
+      @Context SecurityContext caller)
       throws SQLException {
     if (!alias.matches("[a-z][a-z0-9_-]{0,63}")) {
       throw Problem.badRequest(
@@ -172,7 +173,7 @@ public class ModelResource {
       throw Problem.badRequest("version: required in the body, e.g. {\"version\": 3}");
     }
     ModelVersion v = version(name, String.valueOf(body.version()));
-    String actor = actor(user);
+    String actor = actor(caller);
     aliases.set(name, alias, v.version(), v.jobId(), actor);
     relay.wake();
     return version(name, String.valueOf(v.version()));
@@ -184,10 +185,10 @@ public class ModelResource {
   public Response deleteAlias(
       @PathParam("name") String name,
       @PathParam("alias") String alias,
-      @HeaderParam("X-Kft-User") String user)
+      @Context SecurityContext caller)
       throws SQLException {
     ModelVersion v = byAlias(name, alias);
-    String actor = actor(user);
+    String actor = actor(caller);
     aliases.delete(name, alias, v.jobId(), actor);
     relay.wake();
     return Response.noContent().build();
@@ -235,8 +236,10 @@ public class ModelResource {
     throw Problem.badRequest("version: must be a whole number >= 1, got '" + version + "'");
   }
 
-  /** Who made a change: the {@code X-Kft-User} header, else {@code api}. */
-  static String actor(String user) {
-    return user == null || user.isBlank() ? "api" : user;
+  /** Who made a change: whom the bearer token names (see {@link BearerAuth}). */
+  static String actor(SecurityContext caller) {
+    return caller.getUserPrincipal() == null
+        ? BearerAuth.ANONYMOUS
+        : caller.getUserPrincipal().getName();
   }
 }

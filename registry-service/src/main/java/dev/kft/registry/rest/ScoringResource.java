@@ -9,13 +9,14 @@ import dev.kft.registry.persistence.ScoringRepository;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
@@ -59,9 +60,8 @@ public class ScoringResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Operation(summary = "Declares (or replaces) a scoring deployment (needs the bearer token)")
-  public Response declare(Declaration body, @HeaderParam("X-Kft-User") String user)
-      throws SQLException {
-    ScoringDeployment d = checked(body, user);
+  public Response declare(Declaration body, @Context SecurityContext caller) throws SQLException {
+    ScoringDeployment d = checked(body, ModelResource.actor(caller));
     if (models.model(modelName(d.model())).isEmpty()) {
       throw Problem.notFound("model: no model named '" + modelName(d.model()) + "'");
     }
@@ -73,16 +73,16 @@ public class ScoringResource {
   @DELETE
   @Path("{name}")
   @Operation(summary = "Removes a scoring deployment (needs the bearer token)")
-  public Response remove(@PathParam("name") String name, @HeaderParam("X-Kft-User") String user)
+  public Response remove(@PathParam("name") String name, @Context SecurityContext caller)
       throws SQLException {
-    if (!deployments.remove(name, ModelResource.actor(user))) {
+    if (!deployments.remove(name, ModelResource.actor(caller))) {
       throw Problem.notFound("no scoring deployment named '" + name + "'");
     }
     relay.wake();
     return Response.noContent().build();
   }
 
-  private static ScoringDeployment checked(Declaration body, String user) {
+  private static ScoringDeployment checked(Declaration body, String actor) {
     if (body == null) {
       throw Problem.badRequest(
           "the body must be {\"name\", \"model\", \"from\", \"to\", \"textField\"}");
@@ -111,13 +111,7 @@ public class ScoringResource {
     String field =
         body.textField() == null || body.textField().isBlank() ? "text" : body.textField();
     return new ScoringDeployment(
-        body.name(),
-        model,
-        body.from(),
-        body.to(),
-        field,
-        ModelResource.actor(user),
-        Instant.now());
+        body.name(), model, body.from(), body.to(), field, actor, Instant.now());
   }
 
   private static String modelName(String model) {

@@ -34,6 +34,13 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class JobTrackingTest {
 
+  @org.junit.jupiter.api.BeforeAll
+  static void readWithTheReadToken() {
+    // reads need a token; writes say which token they carry
+    io.restassured.RestAssured.authentication =
+        io.restassured.RestAssured.oauth2("test-read-token");
+  }
+
   private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
 
   private void awaitStatus(String id, String status) {

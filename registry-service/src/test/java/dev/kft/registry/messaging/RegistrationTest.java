@@ -63,6 +63,13 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class RegistrationTest {
 
+  @org.junit.jupiter.api.BeforeAll
+  static void readWithTheReadToken() {
+    // reads need a token; writes say which token they carry
+    io.restassured.RestAssured.authentication =
+        io.restassured.RestAssured.oauth2("test-read-token");
+  }
+
   static final Duration WAIT = Duration.ofSeconds(60);
   static final Path ARTIFACTS = Path.of("target/artifacts");
   static final Path MODEL = Path.of("../models/bert-base-chinese");
@@ -257,7 +264,7 @@ class RegistrationTest {
   }
 
   @Test
-  void aliasMovesNeedTheTokenAndAreAudited() throws Exception {
+  void aliasMovesNeedTheWriteTokenAndAreAuditedAsItsUser() throws Exception {
     String name = "aliased-" + UUID.randomUUID();
     for (int i = 0; i < 2; i++) {
       Job job = new Job("{model_name: %s}".formatted(name), 0.5);
@@ -265,7 +272,17 @@ class RegistrationTest {
       awaitJob(job.id, "COMPLETED");
     }
     String path = "/api/models/{n}/aliases/champion";
+    given().auth().none().get("/api/models/{n}/versions", name).then().statusCode(401);
     given()
+        .contentType("application/json")
+        .body("{\"version\": 1}")
+        .put(path, name)
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("read token may not change anything"));
+    given()
+        .auth()
+        .none()
         .contentType("application/json")
         .body("{\"version\": 1}")
         .put(path, name)
@@ -308,7 +325,7 @@ class RegistrationTest {
         .body("size()", equalTo(2))
         .body("[1].fromVersion", equalTo(1))
         .body("[1].toVersion", equalTo(2))
-        .body("[1].actor", equalTo("alice"));
+        .body("[1].actor", equalTo("operator"));
     given().auth().oauth2("test-token").delete(path, name).then().statusCode(204);
     given().get(path, name).then().statusCode(404);
   }

@@ -63,6 +63,13 @@ import org.junit.jupiter.api.Test;
 @Tag("unit")
 class RegistryReliabilityTest {
 
+  @org.junit.jupiter.api.BeforeAll
+  static void readWithTheReadToken() {
+    // reads need a token; writes say which token they carry
+    io.restassured.RestAssured.authentication =
+        io.restassured.RestAssured.oauth2("test-read-token");
+  }
+
   private static final Duration WAIT = RegistrationTest.WAIT;
 
   private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
@@ -98,6 +105,34 @@ class RegistryReliabilityTest {
     assertEquals(card, Files.readString(weights.resolveSibling("README.md")));
     assertEquals(1, facts(job.id, ModelVersionRegistered.class));
     assertEquals(1, facts(job.id, AliasSet.class));
+    theDatabaseKeepsItReady(name);
+  }
+
+  /** Not even the service's own database user may rewrite or delete a READY version. */
+  private void theDatabaseKeepsItReady(String name) throws Exception {
+    try (Connection c = db.getConnection()) {
+      for (String change :
+          List.of(
+              "update model_version set artifact_uri = 'file:///elsewhere' where name = ?",
+              "update model_version set eval_metrics = '{\"eval_accuracy\": 1.0}' where name = ?",
+              "update model_version set status = 'FAILED_REGISTRATION' where name = ?",
+              "delete from model_version where name = ?")) {
+        try (var statement = c.prepareStatement(change)) {
+          statement.setString(1, name);
+          java.sql.SQLException refused =
+              org.junit.jupiter.api.Assertions.assertThrows(
+                  java.sql.SQLException.class, statement::executeUpdate, change);
+          assertTrue(refused.getMessage().contains("is READY and cannot"), refused.getMessage());
+        }
+      }
+      try (var statement =
+          c.prepareStatement(
+              "update model_version set tags = tags || '{\"reviewed\": \"yes\"}' where name = ?")) {
+        statement.setString(1, name);
+        assertEquals(1, statement.executeUpdate(), "tags stay editable");
+      }
+    }
+    given().get("/api/models/{n}/versions/1", name).then().body("status", equalTo("READY"));
   }
 
   @Test
