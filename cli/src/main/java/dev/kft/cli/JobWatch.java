@@ -97,13 +97,18 @@ final class JobWatch {
 
   private Integer handle(Iterable<ConsumerRecord<String, byte[]>> records) {
     for (ConsumerRecord<String, byte[]> record : records) {
-      if (!jobId.equals(record.key())) {
+      // a job's records are keyed by the job, except kft.models's: those are keyed by the model
+      boolean models = record.topic().equals(Topics.MODELS);
+      if (!models && !jobId.equals(record.key())) {
         continue;
       }
       Event e;
       try {
         e = events.deserialize(record.topic(), record.value());
       } catch (SerializationException ex) {
+        continue;
+      }
+      if (!jobId.equals(e.jobId())) {
         continue;
       }
       Integer end = show(e);

@@ -5,6 +5,8 @@ import dev.kft.io.FileTrees;
 import dev.kft.local.BrokerAccess;
 import dev.kft.local.KafkaBroker;
 import dev.kft.local.LocalPostgres;
+import dev.kft.local.OwnedPaths;
+import dev.kft.local.PostgresBinaries;
 import dev.kft.local.Server;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -60,14 +62,6 @@ final class LocalStack {
     }
   }
 
-  /**
-   * The secrets the stack's processes get: the registry's token and the Kafka users; {@link #NONE}
-   * where the parts are only listed.
-   */
-  record Secrets(String token, KafkaUsers kafka) {
-    static final Secrets NONE = new Secrets("", KafkaUsers.NONE);
-  }
-
   /** The setting in {@code .kft/stack.properties} that keeps the number of instances. */
   static final String REPLICAS = "replicas";
 
@@ -109,7 +103,7 @@ final class LocalStack {
    */
   void up() throws IOException, InterruptedException {
     processes.createDirectories();
-    Secrets secrets = secrets();
+    StackSecrets secrets = StackSecrets.load(settings.home());
     writeSettings(secrets.token());
     stopOrphanedPostgres();
     requirePortsFree();
@@ -149,7 +143,7 @@ final class LocalStack {
     stopOrphanedPostgres();
     if (purge) {
       for (Path dir :
-          List.of(settings.home(), postgresData().getParent(), LocalPostgres.binaries())) {
+          List.of(settings.home(), postgresData().getParent(), PostgresBinaries.directory())) {
         FileTrees.delete(dir);
         System.out.println("  removed " + dir);
       }
@@ -174,7 +168,7 @@ final class LocalStack {
 
   /** Refuses to start when a port of a part not running yet is taken, naming who holds it. */
   private void requirePortsFree() throws IOException {
-    for (Part part : parts(Secrets.NONE)) {
+    for (Part part : parts(StackSecrets.NONE)) {
       if (running(part.name()).isEmpty() && !PortOwner.free(part.port())) {
         throw new IOException(
             "port "
@@ -197,14 +191,14 @@ final class LocalStack {
       return;
     }
     Part part =
-        parts(secrets()).stream()
+        parts(StackSecrets.load(settings.home())).stream()
             .filter(p -> p.name().equals(name))
             .findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no part named " + name));
     if (part.name().equals("postgres")) {
-      // as root the server runs as nobody, which must be able to enter its data's parent
-      Files.createDirectories(postgresData().getParent());
-      postgresData().getParent().toFile().setExecutable(true, false);
+      // as root the server runs as nobody, which must be able to enter its data's parent; made
+      // by this user alone, in a place where another could have made it first
+      OwnedPaths.prepareParent(postgresData().getParent());
     }
     long from = processes.start(part);
     if (part.healthUrl() == null) {
@@ -213,13 +207,13 @@ final class LocalStack {
   }
 
   /** Every part: Kafka, PostgreSQL, then the services' instances. */
-  List<Part> parts(Secrets secrets) {
+  List<Part> parts(StackSecrets secrets) {
     List<Part> all = new ArrayList<>(infrastructure(secrets));
     all.addAll(services(secrets));
     return all;
   }
 
-  private List<Part> services(Secrets secrets) {
+  private List<Part> services(StackSecrets secrets) {
     return new Services(settings, ports).parts(secrets, replicas);
   }
 
@@ -235,7 +229,7 @@ final class LocalStack {
   /** One line per part: running or not, and healthy or not. */
   List<String> status() throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();
-    for (Part part : parts(Secrets.NONE)) {
+    for (Part part : parts(StackSecrets.NONE)) {
       Optional<ProcessHandle> p = running(part.name());
       String state = p.map(h -> "running (pid " + h.pid() + ")").orElse("stopped");
       if (p.isPresent() && part.healthUrl() != null) {
@@ -271,7 +265,7 @@ final class LocalStack {
     }
   }
 
-  private List<Part> infrastructure(Secrets secrets) {
+  private List<Part> infrastructure(StackSecrets secrets) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String cp = System.getProperty("java.class.path");
     return List.of(
@@ -300,7 +294,8 @@ final class LocalStack {
                 "postgres",
                 "" + ports.postgres(),
                 postgresData().toString()),
-            null));
+            null,
+            Map.of(Server.POSTGRES_PASSWORD, secrets.database())));
   }
 
   /**
@@ -317,33 +312,6 @@ final class LocalStack {
 
   Optional<ProcessHandle> running(String name) throws IOException {
     return processes.running(name);
-  }
-
-  /**
-   * The stack's secrets, made once per checkout: the registry's write token in {@code .kft/token}
-   * and the Kafka users, each file readable by its owner alone (one from an earlier kft is made so
-   * too).
-   *
-   * @throws IOException when Kafka's data predates its users: that broker would refuse them all
-   */
-  private Secrets secrets() throws IOException {
-    if (KafkaUsers.load(settings.home()).isEmpty()
-        && Files.exists(settings.home().resolve("kafka/log/meta.properties"))) {
-      throw new IOException(
-          "the Kafka data in "
-              + settings.home().resolve("kafka")
-              + " was made by a kft whose broker had no users; run kft down --purge (it deletes"
-              + " the local stack's jobs and versions) and kft up again");
-    }
-    KafkaUsers users = KafkaUsers.loadOrCreate(settings.home());
-    Path file = settings.home().resolve("token");
-    if (Files.isRegularFile(file)) {
-      OwnerOnly.tighten(file);
-      return new Secrets(Files.readString(file).trim(), users);
-    }
-    String token = OwnerOnly.secret();
-    OwnerOnly.write(file, token);
-    return new Secrets(token, users);
   }
 
   private void writeSettings(String token) throws IOException {

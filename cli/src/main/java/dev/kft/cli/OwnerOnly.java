@@ -32,6 +32,17 @@ final class OwnerOnly {
     Files.setPosixFilePermissions(file, READ_WRITE);
   }
 
+  /** The secret kept in {@code file}, made there first when there is none. */
+  static String secretIn(Path file) throws IOException {
+    if (Files.isRegularFile(file)) {
+      tighten(file);
+      return Files.readString(file).trim();
+    }
+    String secret = secret();
+    write(file, secret);
+    return secret;
+  }
+
   /** 32 random bytes in hex: a token or a password. */
   static String secret() {
     byte[] bytes = new byte[32];

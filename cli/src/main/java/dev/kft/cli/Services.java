@@ -26,7 +26,7 @@ final class Services {
   static final int INSTANCE_PORT_STEP = 10;
 
   /** Every instance's part, each with {@code secrets} it needs in its environment. */
-  List<LocalStack.Part> parts(LocalStack.Secrets secrets, int replicas) {
+  List<LocalStack.Part> parts(StackSecrets secrets, int replicas) {
     Path artifacts = settings.home().resolve("artifacts");
     Path data = settings.root().resolve("data");
     Path models = settings.root().resolve("models");
@@ -65,7 +65,11 @@ final class Services {
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
                     + ports.postgres()
                     + "/postgres"),
-            Map.of("KFT_REGISTRY_API_TOKEN", secrets.token())));
+            Map.of(
+                "KFT_REGISTRY_API_TOKEN",
+                secrets.token(),
+                "KFT_REGISTRY_DB_PASSWORD",
+                secrets.database())));
     for (int n = 1; n <= replicas; n++) {
       parts.add(
           instance(

@@ -41,7 +41,11 @@ final class StackProcesses {
     return logs;
   }
 
+  /** Makes {@code .kft/} (its owner's alone: it holds the stack's secrets and data) and more. */
   void createDirectories() throws IOException {
+    Files.createDirectories(home);
+    Files.setPosixFilePermissions(
+        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     Files.createDirectories(logs);
     Files.createDirectories(pids);
   }

@@ -222,11 +222,17 @@ final class BadInputCatalogue {
   private static List<Case> requests() {
     return List.of(
         http(
-            "unknown model", "GET /api/models/no-such-model", "404 no model named 'no-such-model'"),
-        http("version not a number", "GET /api/models/m/versions/abc", "400 version"),
-        http("unknown job", "GET /api/jobs/no-such-job", "404 no job 'no-such-job'"),
-        http("unknown job status", "GET /api/jobs?status=weird", "400 status: must be one of"),
-        http("tag without value", "GET /api/models?tag=novalue", "400 tag: must be key=value"),
+            "unknown model",
+            "AUTH GET /api/models/no-such-model",
+            "404 no model named 'no-such-model'"),
+        http("version not a number", "AUTH GET /api/models/m/versions/abc", "400 version"),
+        http("unknown job", "AUTH GET /api/jobs/no-such-job", "404 no job 'no-such-job'"),
+        http("unknown job status", "AUTH GET /api/jobs?status=weird", "400 status: must be one of"),
+        http("tag without value", "AUTH GET /api/models?tag=novalue", "400 tag: must be key=value"),
+        http(
+            "lineage read without token",
+            "GET /api/models",
+            "401 this request needs 'Authorization: Bearer <token>'"),
         http("alias move without token", "PUT /api/models/m/aliases/prod {\"version\": 1}", "401"),
         http(
             "alias name not allowed",

@@ -199,7 +199,7 @@ class ChaosE2ETest {
       return due;
     }
     List<String> services =
-        stack.parts(LocalStack.Secrets.NONE).stream()
+        stack.parts(StackSecrets.NONE).stream()
             .map(LocalStack.Part::name)
             .filter(n -> !n.equals("kafka") && !n.equals("postgres"))
             .toList();

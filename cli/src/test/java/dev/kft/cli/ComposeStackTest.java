@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
@@ -39,19 +40,31 @@ class ComposeStackTest {
   @Test
   void theComposeStackComesUpWithItsDashboards() throws Exception {
     assumeTrue(dockerAvailable(), "no Docker engine here");
+    String grafanaPassword = OwnerOnly.secret();
     try (ComposeContainer compose =
         new ComposeContainer(ROOT.resolve("docker-compose.yml").toFile())
+            .withEnv(
+                Map.of(
+                    "KFT_TOKEN", OwnerOnly.secret(),
+                    "KFT_DB_PASSWORD", OwnerOnly.secret(),
+                    "KFT_GRAFANA_PASSWORD", grafanaPassword))
             .withBuild(true)
             .withExposedService(
                 "registry", 8080, Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(5)))
             .withExposedService("grafana", 3000, Wait.forHttp("/api/health").forStatusCode(200))) {
       compose.start();
       HttpClient http = HttpClient.newHttpClient();
-      JsonNode ready = get(http, url(compose, "registry", 8080) + "/q/health/ready");
+      JsonNode ready = get(http, url(compose, "registry", 8080) + "/q/health/ready", null);
       assertEquals("UP", ready.path("status").asText());
       String grafana = url(compose, "grafana", 3000);
-      JsonNode dashboards = get(http, grafana + "/api/search?tag=kft");
-      assertEquals(2, dashboards.size(), dashboards.toString());
+      JsonNode dashboards =
+          get(
+              http,
+              grafana + "/api/search?tag=kft",
+              "Basic "
+                  + java.util.Base64.getEncoder()
+                      .encodeToString(("admin:" + grafanaPassword).getBytes()));
+      assertEquals(3, dashboards.size(), dashboards.toString());
       assertTrue(dashboards.toString().contains("kft training"));
     }
   }
@@ -63,12 +76,12 @@ class ComposeStackTest {
         + compose.getServicePort(service, port);
   }
 
-  private static JsonNode get(HttpClient http, String url) throws Exception {
+  private static JsonNode get(HttpClient http, String url, String authorization) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     return Json.mapper()
-        .readTree(
-            http.send(
-                    HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
+        .readTree(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).body());
   }
 }

@@ -393,6 +393,7 @@ class PipelineE2ETest {
     List<String> secrets = new ArrayList<>(List.of(token));
     KafkaUsers users = KafkaUsers.load(home).orElseThrow();
     secrets.add(users.adminPassword());
+    secrets.add(Files.readString(home.resolve("postgres.password")).trim());
     secrets.addAll(users.principals().values());
     for (String name :
         List.of(
@@ -401,7 +402,8 @@ class PipelineE2ETest {
       String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
       assertTrue(secrets.stream().noneMatch(cmdline::contains), name + "'s command line: a secret");
     }
-    for (String file : List.of("token", Settings.FILE, KafkaUsers.FILE)) {
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home)));
+    for (String file : List.of("token", Settings.FILE, KafkaUsers.FILE, "postgres.password")) {
       assertEquals(
           "rw-------",
           PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(file))),

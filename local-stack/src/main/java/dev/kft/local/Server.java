@@ -20,6 +20,9 @@ public final class Server {
    */
   public static final String ADMIN_PASSWORD = "KFT_KAFKA_ADMIN_PASSWORD";
 
+  /** The environment variable with PostgreSQL's superuser password, set on first start. */
+  public static final String POSTGRES_PASSWORD = "KFT_POSTGRES_PASSWORD";
+
   private Server() {}
 
   public static void main(String[] args) throws Exception {
@@ -36,7 +39,12 @@ public final class Server {
       server = broker;
       address = broker.bootstrapServers();
     } else {
-      LocalPostgres postgres = LocalPostgres.start(dir, port, true);
+      String password = System.getenv(POSTGRES_PASSWORD);
+      if (password == null || password.isBlank()) {
+        System.err.println(POSTGRES_PASSWORD + " must hold the superuser's password");
+        System.exit(2);
+      }
+      LocalPostgres postgres = LocalPostgres.start(dir, port, true, password);
       server = postgres;
       address = postgres.jdbcUrl();
     }

@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public class PostgresResource implements QuarkusTestResourceLifecycleManager {
 
+  /** The superuser's password of the test server: a test's throw-away secret. */
+  public static final String PASSWORD = "kft-test-" + java.util.UUID.randomUUID();
+
   private static volatile LocalPostgres postgres;
   private Path dir;
 
@@ -26,7 +29,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     LocalPostgres running = postgres;
     running.close();
     Thread.sleep(down.toMillis());
-    postgres = LocalPostgres.start(running.data(), running.port(), false);
+    postgres = LocalPostgres.start(running.data(), running.port(), false, PASSWORD);
   }
 
   @Override
@@ -35,7 +38,7 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
       dir = Files.createTempDirectory("kft-postgres-test-");
       // as root the server runs as nobody, which must be able to enter this directory
       dir.toFile().setExecutable(true, false);
-      postgres = LocalPostgres.start(dir.resolve("data"), 0, false);
+      postgres = LocalPostgres.start(dir.resolve("data"), 0, false, PASSWORD);
     } catch (IOException e) {
       throw new IllegalStateException("could not start PostgreSQL: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -43,10 +46,14 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
       throw new IllegalStateException(e);
     }
     return Map.of(
-        "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
-        "quarkus.datasource.username", "postgres",
-        "quarkus.datasource.password", "",
-        "quarkus.datasource.devservices.enabled", "false");
+        "quarkus.datasource.jdbc.url",
+        postgres.jdbcUrl(),
+        "quarkus.datasource.username",
+        "postgres",
+        "quarkus.datasource.password",
+        PASSWORD,
+        "quarkus.datasource.devservices.enabled",
+        "false");
   }
 
   @Override

@@ -3,8 +3,8 @@ package dev.kft.registry.persistence;
 import static dev.kft.registry.persistence.ModelRepository.update;
 import static dev.kft.registry.persistence.Sql.bind;
 
-import dev.kft.events.Event;
 import dev.kft.events.EventSerializer;
+import dev.kft.events.ModelEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,12 +42,12 @@ public class Outbox {
   }
 
   /**
-   * Adds {@code event} within the caller's transaction, keyed by its job. Writers take turns (a
-   * transaction-scoped lock), so entries become visible in the order of their sequence numbers:
-   * what the relay has seen is always everything up to a number, never a set with holes filled
-   * later.
+   * Adds {@code event} within the caller's transaction, keyed by {@link ModelEvent#recordKey()}.
+   * Writers take turns (a transaction-scoped lock), so entries become visible in the order of their
+   * sequence numbers: what the relay has seen is always everything up to a number, never a set with
+   * holes filled later.
    */
-  static void add(Connection connection, String topic, Event event) throws SQLException {
+  static void add(Connection connection, String topic, ModelEvent event) throws SQLException {
     try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
       bind(lock, WRITE_LOCK);
       lock.executeQuery().close();
@@ -56,7 +56,7 @@ public class Outbox {
         connection,
         "insert into outbox (topic, event_key, payload, created_at) values (?, ?, ?, ?)",
         topic,
-        event.jobId(),
+        event.recordKey(),
         SERIALIZER.serialize(topic, event),
         Instant.now());
   }

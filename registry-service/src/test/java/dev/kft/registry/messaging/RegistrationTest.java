@@ -328,6 +328,30 @@ class RegistrationTest {
         .body("[1].actor", equalTo("operator"));
     given().auth().oauth2("test-token").delete(path, name).then().statusCode(204);
     given().get(path, name).then().statusCode(404);
+    factsAboutOneModelShareItsKey(name);
+  }
+
+  /**
+   * Every fact about {@code name} on kft.models is keyed by the model, not by the job of the
+   * version it names: facts about one model must share a partition, or a reader rebuilding the
+   * aliases from the log could apply a later move before an earlier one.
+   */
+  private void factsAboutOneModelShareItsKey(String name) {
+    Eventually.await(
+        WAIT,
+        () -> {
+          List<String> keys = new java.util.ArrayList<>();
+          for (var r : kafka.readAll(Topics.MODELS)) {
+            Event e = new dev.kft.events.EventDeserializer().deserialize(Topics.MODELS, r.value());
+            if (e instanceof ModelVersionRegistered v && v.modelName().equals(name)
+                || e instanceof AliasSet a && a.modelName().equals(name)
+                || e instanceof dev.kft.events.AliasDeleted d && d.modelName().equals(name)) {
+              keys.add(r.key());
+            }
+          }
+          // two versions, two alias moves, one removal
+          assertEquals(java.util.Collections.nCopies(5, name), keys);
+        });
   }
 
   private static float[] logits(Path dir) throws Exception {
