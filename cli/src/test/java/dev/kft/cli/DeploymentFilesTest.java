@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kft.events.KafkaAcls;
 import dev.kft.events.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ class DeploymentFilesTest {
   private static String run(String... command) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
     // compose refuses to render without the secrets a user keeps in .env
-    for (String secret : List.of("KFT_TOKEN", "KFT_DB_PASSWORD", "KFT_GRAFANA_PASSWORD")) {
+    for (String secret : composeSecrets()) {
       builder.environment().put(secret, "rendered-" + secret.toLowerCase());
     }
     Process p = builder.redirectErrorStream(true).start();
@@ -103,6 +104,74 @@ class DeploymentFilesTest {
             "prometheus",
             "grafana"),
         toSet(services.fieldNames()));
+  }
+
+  /** The variables .env must set, as docs/operations.md makes them. */
+  private static List<String> composeSecrets() throws IOException {
+    Matcher m =
+        Pattern.compile("\\b(KFT_[A-Z_]+)\\b")
+            .matcher(
+                Files.readString(ROOT.resolve("docs/operations.md"))
+                    .split("> \\.env", 2)[0]
+                    .substring(
+                        Files.readString(ROOT.resolve("docs/operations.md")).indexOf("umask 077")));
+    Set<String> names = new TreeSet<>();
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return List.copyOf(names);
+  }
+
+  @Test
+  void composeServicesSignInToKafkaAsTheirOwnUsers() throws Exception {
+    JsonNode services = compose().path("services");
+    JsonNode setup = services.path("topics").path("environment");
+    for (String service : List.of("data-prep", "trainer", "evaluator", "registry", "inference")) {
+      String jaas =
+          services.path(service).path("environment").path("KAFKA_SASL_JAAS_CONFIG").asText();
+      Matcher m = Pattern.compile("username=\"([^\"]+)\" password=\"\\$\\{(\\w+)}\"").matcher(jaas);
+      assertTrue(m.find(), service + ": " + jaas);
+      assertEquals("kft-" + service, m.group(1), service + "'s Kafka user");
+      // the setup container gives that user the same password
+      assertTrue(setup.has(m.group(2)), service + ": " + m.group(2) + " reaches the setup");
+      assertTrue(composeSecrets().contains(m.group(2)), m.group(2) + " is made in .env");
+    }
+    String broker = services.path("kafka").path("environment").toString();
+    assertTrue(broker.contains("StandardAuthorizer") && broker.contains("\"User:admin\""), broker);
+    assertTrue(
+        services
+            .path("kafka")
+            .path("environment")
+            .path("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")
+            .asText()
+            .matches("(\\w+:SASL_PLAINTEXT,?)+"),
+        "every listener asks for credentials");
+  }
+
+  @Test
+  void theComposeAclFileIsTheTable() throws Exception {
+    Set<String> file = new TreeSet<>();
+    for (String line : Files.readAllLines(ROOT.resolve("deploy/kafka/acls.tsv"))) {
+      if (!line.startsWith("#") && !line.isBlank()) {
+        file.add(line);
+      }
+    }
+    Set<String> table = new TreeSet<>();
+    for (KafkaAcls.Acl acl : KafkaAcls.ALL) {
+      for (KafkaAcls.Operation op : acl.operations()) {
+        String name = op.name();
+        table.add(
+            String.join(
+                "\t",
+                acl.principal(),
+                acl.deny() ? "deny" : "allow",
+                name.charAt(0) + name.substring(1).toLowerCase(),
+                acl.resource().name().toLowerCase().replace('_', '-'),
+                acl.prefixed() ? "prefixed" : "literal",
+                acl.name()));
+      }
+    }
+    assertEquals(table, file);
   }
 
   @Test
