@@ -453,6 +453,46 @@ class PipelineE2ETest {
     }
   }
 
+  /**
+   * The packaged registry, outside dev and test mode, refuses to start with a default token; it
+   * gets the stack's database (its migrations run first) and a Kafka nobody answers, so that it
+   * touches nothing of the running stack.
+   */
+  @Test
+  void aRegistryWithADefaultTokenRefusesToStart() throws Exception {
+    Path jar = TestStack.ROOT.resolve("registry-service/target/quarkus-app/quarkus-run.jar");
+    Path log = Files.createTempFile(home, "weak-registry-", ".log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dkafka.bootstrap.servers=127.0.0.1:9",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=0",
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:"
+                    + ports.postgres()
+                    + "/postgres",
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().put("KFT_REGISTRY_API_TOKEN", "change-me");
+    builder
+        .environment()
+        .put(
+            "KFT_REGISTRY_DB_PASSWORD", Files.readString(home.resolve("postgres.password")).trim());
+    Process registry = builder.start();
+    try {
+      assertTrue(
+          registry.waitFor(2, java.util.concurrent.TimeUnit.MINUTES),
+          "the registry kept running with the token change-me");
+    } finally {
+      registry.destroyForcibly();
+    }
+    String out = Files.readString(log);
+    assertNotEquals(0, registry.exitValue(), out);
+    assertTrue(out.contains("kft.registry.api-token: the token is a known default"), out);
+  }
+
   /** Per port, the local addresses with a listening socket (IPv4 and IPv6), from /proc/net. */
   private static Map<Integer, Set<String>> listeningAddresses() throws Exception {
     Map<Integer, Set<String>> listening = new TreeMap<>();

@@ -2,9 +2,11 @@ package dev.kft.registry.config;
 
 import dev.kft.registry.domain.TokenStrength;
 import io.quarkus.runtime.LaunchMode;
-import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.interceptor.Interceptor;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,7 +17,10 @@ import java.util.Optional;
 @ApplicationScoped
 public class TokenCheck {
 
-  void check(@Observes StartupEvent start, RegistryConfig config) {
+  // before any other observer of Startup (the outbox relay's among them) begins work
+  void check(
+      @Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Startup start,
+      RegistryConfig config) {
     if (LaunchMode.current() != LaunchMode.NORMAL) {
       return;
     }
