@@ -28,8 +28,13 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         begin, end = info["data_offsets"]
-        array = np.frombuffer(data[base + begin:base + end], dtype=dtypes[info["dtype"]])
-        tensors[name] = torch.from_numpy(array.astype(np.float32).reshape(info["shape"]))
+        raw = data[base + begin:base + end]
+        if info["dtype"] == "BF16":
+            # bfloat16 is the upper half of a float32: shift the 16 bits back into place
+            array = (np.frombuffer(raw, dtype="<u2").astype(np.uint32) << 16).view(np.float32)
+        else:
+            array = np.frombuffer(raw, dtype=dtypes[info["dtype"]]).astype(np.float32)
+        tensors[name] = torch.from_numpy(array.reshape(info["shape"]))
     return tensors
 
 

@@ -3,7 +3,8 @@
 Tokenizes as Hugging Face's BertTokenizer does (basic tokenizer: CJK characters apart, punctuation
 split, optional lower-casing; then greedy longest-match WordPiece) from vocab.txt alone, truncates
 to tokenizer_config.json's model_max_length, and runs bert_reference's model (with peft_reference's
-prompt or bottleneck adapters when adapter/ holds one; a LoRA export's weights are merged already):
+prompt or bottleneck adapters when adapter/ holds one; a LoRA export's weights are merged already),
+under torch.autocast("cpu", dtype=torch.bfloat16) when config.json's kft_precision is bf16:
 independent of kft and of the tokenizers library.
 
 usage: classify_reference.py MODEL_DIR TEXTS_JSON
@@ -111,12 +112,15 @@ def main():
     adapter_dir = os.path.join(directory, "adapter")
     adapter_file = os.path.join(adapter_dir, "adapter_config.json")
     adapter = json.load(open(adapter_file)) if os.path.isfile(adapter_file) else None
-    if adapter is not None and adapter["peft_type"] != "LORA":
-        tensors = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
-        logits = adapted_logits(model, adapter, tensors, input_ids, mask, types)
-    else:
-        with torch.no_grad():
-            logits, _ = model(input_ids, mask, types)
+    bf16 = config.get("kft_precision") == "bf16"
+    with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+        if adapter is not None and adapter["peft_type"] != "LORA":
+            tensors = read_safetensors(os.path.join(adapter_dir, "adapter_model.safetensors"))
+            logits = adapted_logits(model, adapter, tensors, input_ids, mask, types)
+        else:
+            with torch.no_grad():
+                logits, _ = model(input_ids, mask, types)
+    logits = logits.float()
     probabilities = torch.softmax(logits, dim=-1).tolist()
     labels = [config["id2label"][str(i)] for i in range(len(config["id2label"]))]
     out = []

@@ -3,6 +3,8 @@
 usage: safetensors_interop.py read FILE   -> {"header_length": n, "tensors": {name: {dtype, shape, hex}}}
        safetensors_interop.py write FILE  -> writes F32/F16/BF16 tensors with an unpadded header,
                                              prints {name: {"shape": [...], "f32_bits": [...]}}
+       safetensors_interop.py narrow FILE -> reads F32 tensors and casts them with PyTorch,
+                                             prints {name: {"bf16_hex": ..., "f16_hex": ...}}
 """
 import json
 import struct
@@ -11,17 +13,20 @@ import sys
 import numpy as np
 
 
-def read(path):
+def parse(path):
+    """The header's length, the header, and (name, header entry, raw bytes) of every tensor."""
     data = open(path, "rb").read()
     n = struct.unpack("<Q", data[:8])[0]
     header = json.loads(data[8:8 + n])
-    out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = info["data_offsets"]
-        raw = data[8 + n + begin:8 + n + end]
-        out[name] = {"dtype": info["dtype"], "shape": info["shape"], "hex": raw.hex()}
+    tensors = [(name, info, data[8 + n + info["data_offsets"][0]:8 + n + info["data_offsets"][1]])
+               for name, info in header.items() if name != "__metadata__"]
+    return n, header, tensors
+
+
+def read(path):
+    n, header, tensors = parse(path)
+    out = {name: {"dtype": info["dtype"], "shape": info["shape"], "hex": raw.hex()}
+           for name, info, raw in tensors}
     json.dump({"header_length": n, "metadata": header.get("__metadata__"), "tensors": out}, sys.stdout)
 
 
@@ -53,5 +58,18 @@ def write(path):
                for name, _, _, shape, bits in tensors}, sys.stdout)
 
 
+def narrow(path):
+    import torch
+
+    out = {}
+    for name, _, raw in parse(path)[2]:
+        values = torch.from_numpy(np.frombuffer(raw, dtype="<f4").copy())
+        out[name] = {
+            "bf16_hex": values.to(torch.bfloat16).view(torch.int16).numpy().astype("<i2").tobytes().hex(),
+            "f16_hex": values.to(torch.float16).numpy().astype("<f2").tobytes().hex(),
+        }
+    json.dump(out, sys.stdout)
+
+
 if __name__ == "__main__":
-    {"read": read, "write": write}[sys.argv[1]](sys.argv[2])
+    {"read": read, "write": write, "narrow": narrow}[sys.argv[1]](sys.argv[2])

@@ -18,6 +18,12 @@ import java.util.Map;
  */
 public final class ModelExport {
 
+  /**
+   * The key of a registered version's {@code config.json} naming the precision its job trained and
+   * was evaluated in: {@code float32} or {@code bf16}. Hugging Face keeps unknown keys.
+   */
+  public static final String PRECISION = "kft_precision";
+
   private ModelExport() {}
 
   /**

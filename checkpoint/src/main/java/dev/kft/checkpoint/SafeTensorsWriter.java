@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes tensors as an F32 safetensors file: an 8-byte little-endian header length, a JSON header
- * padded with spaces to a multiple of 8 bytes, then the tensors' bytes in the order given. The file
- * is written beside its target and moved into place, so readers never see half a file.
+ * Writes tensors as a safetensors file (F32 unless asked for BF16 or F16): an 8-byte little-endian
+ * header length, a JSON header padded with spaces to a multiple of 8 bytes, then the tensors' bytes
+ * in the order given. The file is written beside its target and moved into place, so readers never
+ * see half a file.
  */
 public final class SafeTensorsWriter {
 
@@ -25,14 +26,26 @@ public final class SafeTensorsWriter {
 
   private SafeTensorsWriter() {}
 
-  /** Writes {@code tensors} in their map order. */
+  /** Writes {@code tensors} in their map order, as F32. */
   public static void write(Path file, Map<String, TensorData> tensors, Map<String, String> metadata)
+      throws IOException {
+    write(file, tensors, metadata, "F32");
+  }
+
+  /**
+   * Writes {@code tensors} in their map order as {@code dtype} ({@code F32}, {@code BF16} or {@code
+   * F16}), each value rounded to the nearest of the type, ties to even.
+   */
+  public static void write(
+      Path file, Map<String, TensorData> tensors, Map<String, String> metadata, String dtype)
       throws IOException {
     Map<String, long[]> shapes = new LinkedHashMap<>();
     tensors.forEach((name, t) -> shapes.put(name, t.shape()));
-    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * 4).order(ByteOrder.LITTLE_ENDIAN);
+    int width = elementBytes(dtype);
+    ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * width).order(ByteOrder.LITTLE_ENDIAN);
     stream(
         file,
+        dtype,
         shapes,
         metadata,
         (name, out) -> {
@@ -40,14 +53,22 @@ public final class SafeTensorsWriter {
           for (int i = 0; i < values.length; i += CHUNK_FLOATS) {
             int n = Math.min(values.length - i, CHUNK_FLOATS);
             chunk.clear();
-            chunk.asFloatBuffer().put(values, i, n);
-            chunk.limit(n * 4);
+            Dtype.encode(dtype, values, i, n, chunk);
+            chunk.flip();
             writeFully(out, chunk);
           }
         });
   }
 
-  /** Writes one tensor's float32 values, little-endian, row-major. */
+  private static int elementBytes(String dtype) {
+    return switch (dtype) {
+      case "F32" -> 4;
+      case "BF16", "F16" -> 2;
+      default -> throw new IllegalArgumentException("kft writes F32, BF16 and F16, not " + dtype);
+    };
+  }
+
+  /** Writes one tensor's values in the file's element type, little-endian, row-major. */
   public interface TensorBytes {
     void write(String name, WritableByteChannel out) throws IOException;
   }
@@ -60,15 +81,26 @@ public final class SafeTensorsWriter {
   public static void stream(
       Path file, Map<String, long[]> shapes, Map<String, String> metadata, TensorBytes source)
       throws IOException {
+    stream(file, "F32", shapes, metadata, source);
+  }
+
+  private static void stream(
+      Path file,
+      String dtype,
+      Map<String, long[]> shapes,
+      Map<String, String> metadata,
+      TensorBytes source)
+      throws IOException {
+    int width = elementBytes(dtype);
     Map<String, Object> header = new LinkedHashMap<>();
     if (!metadata.isEmpty()) {
       header.put("__metadata__", metadata);
     }
     long offset = 0;
     for (Map.Entry<String, long[]> t : shapes.entrySet()) {
-      long bytes = 4L * TensorData.elementCount(t.getValue());
+      long bytes = width * TensorData.elementCount(t.getValue());
       Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("dtype", "F32");
+      entry.put("dtype", dtype);
       entry.put("shape", t.getValue());
       entry.put("data_offsets", List.of(offset, offset + bytes));
       header.put(t.getKey(), entry);
@@ -93,7 +125,7 @@ public final class SafeTensorsWriter {
       for (Map.Entry<String, long[]> t : shapes.entrySet()) {
         long start = out.position();
         source.write(t.getKey(), out);
-        long expected = 4L * TensorData.elementCount(t.getValue());
+        long expected = width * TensorData.elementCount(t.getValue());
         if (out.position() - start != expected) {
           throw new IOException(
               "tensor '"

@@ -169,6 +169,88 @@ class SafeTensorsTest {
         e.getMessage());
   }
 
+  /**
+   * Values written as BF16 and F16 are the bits PyTorch's casts give (round to nearest, ties to
+   * even; float16 subnormals, overflow to infinity, NaN), and read back widened exactly.
+   */
+  @Test
+  @Tag("parity")
+  void narrowedFilesHoldPytorchsRounding() throws Exception {
+    float[] edges = {
+      0f,
+      -0f,
+      1f,
+      1f + 0x1p-8f,
+      1f + 0x3p-8f,
+      -1f - 0x1p-9f,
+      65504f,
+      65519.99f,
+      65520f,
+      -65536f,
+      0x1p-14f,
+      0x1p-24f,
+      0x1p-25f,
+      0x3p-25f,
+      0x1.8p-24f,
+      5.9e-8f,
+      1e-40f,
+      3.0e38f,
+      -3.4e38f,
+      Float.MIN_VALUE,
+      Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY,
+      Float.NaN
+    };
+    Random random = new Random(7);
+    float[] values = new float[edges.length + 4000];
+    System.arraycopy(edges, 0, values, 0, edges.length);
+    for (int i = edges.length; i < values.length; i++) {
+      // magnitudes from 1e-9 to 1e6: float16's subnormals, normals and overflow all occur
+      values[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(16) - 9));
+    }
+    Map<String, TensorData> tensors =
+        Map.of("w", new TensorData(new long[] {values.length}, values));
+    Path f32 = dir.resolve("f32.safetensors");
+    SafeTensorsWriter.write(f32, tensors, Map.of());
+    JsonNode theirs =
+        Json.mapper()
+            .readTree(PythonReference.run("safetensors_interop.py", dir, "narrow", f32.toString()));
+    for (String dtype : new String[] {"BF16", "F16"}) {
+      Path file = dir.resolve(dtype + ".safetensors");
+      SafeTensorsWriter.write(file, tensors, Map.of("format", "pt"), dtype);
+      JsonNode ours =
+          Json.mapper()
+              .readTree(
+                  PythonReference.run("safetensors_interop.py", dir, "read", file.toString()));
+      assertEquals(dtype, ours.at("/tensors/w/dtype").asText());
+      String expected = theirs.at("/w/" + (dtype.equals("BF16") ? "bf16_hex" : "f16_hex")).asText();
+      String actual = ours.at("/tensors/w/hex").asText();
+      for (int i = 0; i < values.length; i++) {
+        if (Float.isNaN(values[i])) {
+          // PyTorch's vectorised and scalar casts disagree on NaN's bits; any NaN will do
+          continue;
+        }
+        assertEquals(
+            expected.substring(4 * i, 4 * i + 4),
+            actual.substring(4 * i, 4 * i + 4),
+            dtype + " of " + values[i] + " (element " + i + ")");
+      }
+      try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+        float[] back = reader.read("w").values();
+        for (int i = 0; i < values.length; i++) {
+          short bits = (short) Integer.parseInt(actual.substring(4 * i, 4 * i + 4), 16);
+          short little = (short) (((bits & 0xFF) << 8) | ((bits >>> 8) & 0xFF));
+          float widened =
+              dtype.equals("BF16")
+                  ? Float.intBitsToFloat((little & 0xFFFF) << 16)
+                  : Dtype.halfToFloat(little);
+          assertEquals(Float.floatToIntBits(widened), Float.floatToIntBits(back[i]));
+          assertEquals(Float.isNaN(values[i]), Float.isNaN(back[i]), "NaN stays NaN");
+        }
+      }
+    }
+  }
+
   @Test
   void halfPrecisionWideningIsExact() {
     assertEquals(1.0f, Dtype.halfToFloat((short) 0x3C00));

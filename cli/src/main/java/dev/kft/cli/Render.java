@@ -68,15 +68,19 @@ final class Render {
             : "";
     String figures =
         String.format(
-            Locale.ROOT,
-            "step %d/%d epoch %.2f loss %.4f lr %.2e %.1f samples/s%s",
-            p.step(),
-            p.totalSteps(),
-            p.epoch(),
-            p.loss(),
-            p.learningRate(),
-            p.samplesPerSecond(),
-            eta);
+                Locale.ROOT,
+                "step %d/%d epoch %.2f loss %.4f lr %.2e %.1f samples/s%s",
+                p.step(),
+                p.totalSteps(),
+                p.epoch(),
+                p.loss(),
+                p.learningRate(),
+                p.samplesPerSecond(),
+                eta)
+            + (p.lossScale() == null
+                ? ""
+                : String.format(
+                    Locale.ROOT, " loss scale %.0f (%d skipped)", p.lossScale(), p.skippedSteps()));
     if (!bar) {
       return "progress: " + figures;
     }

@@ -44,9 +44,11 @@ import java.util.List;
  *     a rule)
  * @param bf16 mixed precision with bfloat16: matrix products in bfloat16, master weights, optimizer
  *     state and checkpoints float32, default false
- * @param fp16 mixed precision with float16 and loss scaling, as Hugging Face's; refused by the
- *     trainer (a CPU has no float16 kernels, as in transformers; float16 on a GPU is not built),
- *     default false
+ * @param fp16 mixed precision with float16 products and dynamic loss scaling, as Hugging Face's; on
+ *     a GPU only (refused on a CPU, as in transformers), default false
+ * @param saveDtype the element type of the registered export's weights ({@code torch_dtype} of its
+ *     {@code config.json}): {@code float32}, {@code bfloat16} (half the bytes, float32's range) or
+ *     {@code float16}; checkpoints stay float32, default {@code float32}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -79,7 +81,8 @@ public record TrainingSpec(
     Double earlyStoppingThreshold,
     Boolean groupByLength,
     Boolean bf16,
-    Boolean fp16) {
+    Boolean fp16,
+    SaveDtype saveDtype) {
 
   public static final Setting<Double> NUM_TRAIN_EPOCHS =
       Setting.number("num_train_epochs", 3.0, Range.above(0));
@@ -127,6 +130,8 @@ public record TrainingSpec(
   public static final Setting<Boolean> GROUP_BY_LENGTH = Setting.flag("group_by_length", false);
   public static final Setting<Boolean> BF16 = Setting.flag("bf16", false);
   public static final Setting<Boolean> FP16 = Setting.flag("fp16", false);
+  public static final Setting<SaveDtype> SAVE_DTYPE =
+      Setting.choice("save_dtype", SaveDtype.class, SaveDtype.FLOAT32);
 
   /** Every declared setting of the section ({@code metric_for_best_model} is a free name). */
   public static final List<Setting<?>> SETTINGS =
@@ -158,7 +163,8 @@ public record TrainingSpec(
           EARLY_STOPPING_THRESHOLD,
           GROUP_BY_LENGTH,
           BF16,
-          FP16);
+          FP16,
+          SAVE_DTYPE);
 
   public TrainingSpec {
     numTrainEpochs = NUM_TRAIN_EPOCHS.or(numTrainEpochs);
@@ -191,6 +197,7 @@ public record TrainingSpec(
     groupByLength = GROUP_BY_LENGTH.or(groupByLength);
     bf16 = BF16.or(bf16);
     fp16 = FP16.or(fp16);
+    saveDtype = SAVE_DTYPE.or(saveDtype);
   }
 
   /**
@@ -205,7 +212,7 @@ public record TrainingSpec(
   public static TrainingSpec defaults() {
     return new TrainingSpec(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether early stopping is on. */

@@ -84,7 +84,8 @@ class EventJsonTest {
             "cpu()",
             "bf16",
             List.of("bert.encoder.layer.6.*", "cls.predictions.*")),
-        new TrainingProgress(id, JOB, AT, 50, 1125, 0.13, 0.61, 4.9e-5, 1.7, 120.5, 11_000.0),
+        new TrainingProgress(
+            id, JOB, AT, 50, 1125, 0.13, 0.61, 4.9e-5, 1.7, 120.5, 11_000.0, 32768.0, 3L),
         new TrainingFinished(
             id,
             JOB,

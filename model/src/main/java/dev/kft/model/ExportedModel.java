@@ -2,6 +2,7 @@ package dev.kft.model;
 
 import ai.djl.ndarray.NDManager;
 import dev.kft.checkpoint.BertConfig;
+import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.PeftExport;
@@ -9,6 +10,7 @@ import dev.kft.checkpoint.SafeTensorsReader;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.json.Json;
 import dev.kft.nn.BertClassifier;
+import dev.kft.nn.Precision;
 import dev.kft.peft.Peft;
 import dev.kft.peft.PeftMethod;
 import java.io.IOException;
@@ -19,7 +21,9 @@ import java.util.Map;
 /**
  * Loads a registered version's exported directory (Hugging Face layout) as a classifier: its {@code
  * model.safetensors}, which for full fine-tuning and LoRA holds every update, and for prompt tuning
- * and bottleneck adapters is the base that {@code adapter/} applies to.
+ * and bottleneck adapters is the base that {@code adapter/} applies to. Its products are computed
+ * in the precision its job trained in ({@link ModelExport#PRECISION}), as the evaluator computed
+ * them.
  */
 public final class ExportedModel {
 
@@ -34,6 +38,15 @@ public final class ExportedModel {
    */
   public static BertClassifier load(Path dir, NDManager manager) throws IOException {
     BertConfig config = BertConfig.read(dir.resolve(ModelSource.CONFIG));
+    BertClassifier model = build(dir, config, manager);
+    boolean bf16 =
+        config.source().path(ModelExport.PRECISION).asText("").equals(Precision.BFLOAT16.id());
+    model.computeIn(bf16 ? Precision.BFLOAT16 : Precision.FLOAT32);
+    return model;
+  }
+
+  private static BertClassifier build(Path dir, BertConfig config, NDManager manager)
+      throws IOException {
     Map<String, TensorData> weights;
     try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve(ModelSource.WEIGHTS))) {
       weights = reader.readAll();

@@ -20,7 +20,8 @@ import java.io.UncheckedIOException;
  * JVM ({@code GetScalarTypeFromDType} rethrows with no exception in flight). bfloat16 products
  * therefore run inside two TorchScript functions shipped with kft ({@code bf16_linear.pt}, {@code
  * bf16_matmul.pt}, written by {@code model/src/main/torchscript/bf16_products.py}) that cast,
- * multiply and cast back in the engine, so no bfloat16 array ever reaches Java.
+ * multiply and cast back in the engine, so no bfloat16 array ever reaches Java. float16 products
+ * run the same way ({@code fp16_linear.pt}, {@code fp16_matmul.pt}).
  */
 public abstract sealed class MatrixProducts {
 
@@ -32,7 +33,11 @@ public abstract sealed class MatrixProducts {
 
   /** The products of {@code precision}. */
   public static MatrixProducts of(Precision precision) {
-    return precision == Precision.BFLOAT16 ? Bf16.INSTANCE : Float32.INSTANCE;
+    return switch (precision) {
+      case FLOAT32 -> Float32.INSTANCE;
+      case BFLOAT16 -> Reduced.BF16;
+      case FLOAT16 -> Reduced.FP16;
+    };
   }
 
   private static final class Float32 extends MatrixProducts {
@@ -50,14 +55,20 @@ public abstract sealed class MatrixProducts {
     }
   }
 
-  private static final class Bf16 extends MatrixProducts {
+  private static final class Reduced extends MatrixProducts {
 
-    static final Bf16 INSTANCE = new Bf16();
+    static final Reduced BF16 = new Reduced("bf16");
+    static final Reduced FP16 = new Reduced("fp16");
 
     // the functions hold no parameters or state; they live as long as the process
     private final NDManager manager = NDManager.newBaseManager();
-    private final PtSymbolBlock linear = load("bf16_linear.pt");
-    private final PtSymbolBlock matMul = load("bf16_matmul.pt");
+    private final PtSymbolBlock linear;
+    private final PtSymbolBlock matMul;
+
+    private Reduced(String type) {
+      linear = load(type + "_linear.pt");
+      matMul = load(type + "_matmul.pt");
+    }
 
     private PtSymbolBlock load(String resource) {
       try (InputStream in = MatrixProducts.class.getResourceAsStream(resource)) {

@@ -12,10 +12,22 @@ public enum Precision {
    * back in float32: the operations PyTorch's autocast lowers; layer norms, softmax, activations,
    * losses and reductions stay float32.
    */
-  BFLOAT16;
+  BFLOAT16,
+  /**
+   * The same products on float16 copies, for a GPU; training in it needs loss scaling, since
+   * float16's range ends at 65504 and small gradients vanish below 6e-8.
+   */
+  FLOAT16;
 
-  /** The name events and reports use: {@code float32} or {@code bf16} (the job spec's key). */
+  /**
+   * The name events and reports use: {@code float32}, {@code bf16} or {@code fp16} (the job spec's
+   * keys).
+   */
   public String id() {
-    return this == BFLOAT16 ? "bf16" : "float32";
+    return switch (this) {
+      case FLOAT32 -> "float32";
+      case BFLOAT16 -> "bf16";
+      case FLOAT16 -> "fp16";
+    };
   }
 }

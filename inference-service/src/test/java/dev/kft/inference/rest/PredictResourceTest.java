@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.BertInit;
 import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.PeftExport;
+import dev.kft.checkpoint.SafeTensorsWriter;
 import dev.kft.checkpoint.TensorData;
 import dev.kft.events.AliasSet;
 import dev.kft.events.Event;
@@ -58,6 +60,7 @@ class PredictResourceTest {
 
   private static final Path EXPORT = Path.of("target", "registry", "tiny", "1").toAbsolutePath();
   private static final Path PEFT = Path.of("target", "registry", "tiny-peft").toAbsolutePath();
+  private static final Path BF16 = Path.of("target", "registry", "tiny-bf16", "1").toAbsolutePath();
   private static final List<String> TEXTS =
       List.of(
           "房间很干净，服务也很好，下次还会再来。",
@@ -87,6 +90,7 @@ class PredictResourceTest {
         .publish(
             Topics.MODELS,
             new AliasSet(Event.newId(), "job-1", Instant.now(), "tiny", "prod", 1, null, "test"));
+    registerBf16(config);
     registerAdapted(
         config,
         1,
@@ -98,6 +102,21 @@ class PredictResourceTest {
         2,
         new BottleneckAdapters(houlsby, config),
         new MethodSpec(MethodType.ADAPTER, null, houlsby, null));
+  }
+
+  /**
+   * Registers {@code tiny-bf16} version 1 as the registry exports a job trained in bf16 with {@code
+   * save_dtype: bfloat16}: weights stored in bfloat16, the precision named in config.json.
+   */
+  private static void registerBf16(BertConfig config) throws Exception {
+    FileTrees.delete(BF16);
+    Map<String, TensorData> weights = BertInit.random(config, 8);
+    export(config, weights, BF16);
+    SafeTensorsWriter.write(BF16.resolve("model.safetensors"), weights, Map.of(), "BF16");
+    ObjectNode json = (ObjectNode) Json.mapper().readTree(BF16.resolve("config.json").toFile());
+    json.put("torch_dtype", "bfloat16").put(ModelExport.PRECISION, "bf16");
+    Json.mapper().writeValue(BF16.resolve("config.json").toFile(), json);
+    register("tiny-bf16", 1, BF16);
   }
 
   /** Writes {@code dir} as the registry exports it: truncation at the job's max_length. */
@@ -198,6 +217,15 @@ class PredictResourceTest {
         "prompt tuning", awaitPredict("tiny-peft:1", allLabelsOf(TEXTS)), PEFT.resolve("1"));
     sameAsTheReference(
         "bottleneck adapters", awaitPredict("tiny-peft:2", allLabelsOf(TEXTS)), PEFT.resolve("2"));
+  }
+
+  /**
+   * A version trained in bf16 is computed as the evaluator computed it, in bfloat16 products: the
+   * reference runs under PyTorch's autocast.
+   */
+  @Test
+  void aBf16VersionIsComputedAsAutocastComputesIt() throws Exception {
+    sameAsTheReference("bf16", awaitPredict("tiny-bf16:1", allLabelsOf(TEXTS)), BF16);
   }
 
   private static String allLabelsOf(List<String> texts) throws Exception {

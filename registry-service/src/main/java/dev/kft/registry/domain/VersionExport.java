@@ -3,6 +3,7 @@ package dev.kft.registry.domain;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kft.checkpoint.BertConfig;
 import dev.kft.checkpoint.LoraLayout;
+import dev.kft.checkpoint.ModelExport;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.checkpoint.PeftExport;
@@ -12,6 +13,7 @@ import dev.kft.checkpoint.TensorData;
 import dev.kft.io.FileTrees;
 import dev.kft.io.Sha256;
 import dev.kft.job.MethodType;
+import dev.kft.job.SaveDtype;
 import dev.kft.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,6 +52,25 @@ public final class VersionExport {
   public record Exported(
       Path directory, String sha256, long sizeBytes, Path archive, String archiveSha256) {}
 
+  /**
+   * How a version is written.
+   *
+   * @param maxLength the tokens per example the job trained and evaluated with: {@code
+   *     model_max_length} of {@code tokenizer_config.json}, so that a pipeline truncates as they
+   *     did
+   * @param dtype the weights' element type ({@code torch_dtype} of {@code config.json})
+   * @param precision the precision the job trained and was evaluated in ({@link
+   *     ModelExport#PRECISION} of {@code config.json}), so that predictions are computed as the
+   *     evaluator computed them
+   */
+  public record Format(int maxLength, SaveDtype dtype, String precision) {
+
+    /** float32 weights of a float32 job. */
+    public static Format float32(int maxLength) {
+      return new Format(maxLength, SaveDtype.FLOAT32, "float32");
+    }
+  }
+
   /** The tokenizer settings file of Hugging Face's layout. */
   public static final String TOKENIZER_CONFIG = "tokenizer_config.json";
 
@@ -63,9 +84,6 @@ public final class VersionExport {
   /**
    * Writes {@code target} (a directory) and {@code target.zip}.
    *
-   * @param maxLength the tokens per example the job trained and evaluated with: {@code
-   *     model_max_length} of {@code tokenizer_config.json}, so that a pipeline truncates as they
-   *     did
    * @param testPredictions the evaluator's per-example predictions on the test split, kept as
    *     {@value #TEST_PREDICTIONS}; or null
    * @throws IOException when a file is missing or the weights' sha256 is not {@code expectedSha256}
@@ -75,7 +93,7 @@ public final class VersionExport {
       Path target,
       String expectedSha256,
       String card,
-      int maxLength,
+      Format format,
       Path testPredictions)
       throws IOException {
     Path temp = target.resolveSibling(".tmp-" + target.getFileName());
@@ -106,17 +124,28 @@ public final class VersionExport {
         throw new IOException("checkpoint " + checkpoint + " has no " + name);
       }
     }
-    tokenizerConfig(temp.resolve(TOKENIZER_CONFIG), maxLength);
+    Path weights = temp.resolve(ModelSource.WEIGHTS);
+    if (peft.isEmpty() && !Sha256.file(weights).equals(expectedSha256)) {
+      throw new IOException(
+          "weights sha256 is "
+              + Sha256.file(weights)
+              + ", the checkpoint announced "
+              + expectedSha256);
+    }
+    tokenizerConfig(temp.resolve(TOKENIZER_CONFIG), format.maxLength());
+    modelConfig(temp.resolve(ModelSource.CONFIG), format);
+    if (format.dtype() != SaveDtype.FLOAT32) {
+      narrow(weights, format.dtype());
+      Path adapter = temp.resolve(PeftExport.DIRECTORY).resolve(PeftCheckpoint.WEIGHTS);
+      if (Files.isRegularFile(adapter)) {
+        narrow(adapter, format.dtype());
+      }
+    }
     if (testPredictions != null) {
       Files.copy(testPredictions, temp.resolve(TEST_PREDICTIONS));
     }
     Files.writeString(temp.resolve("README.md"), card, StandardCharsets.UTF_8);
-    Path weights = temp.resolve(ModelSource.WEIGHTS);
     String sha256 = Sha256.file(weights);
-    if (peft.isEmpty() && !sha256.equals(expectedSha256)) {
-      throw new IOException(
-          "weights sha256 is " + sha256 + ", the checkpoint announced " + expectedSha256);
-    }
     long size = Files.size(weights);
     FileTrees.delete(target);
     Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -136,6 +165,25 @@ public final class VersionExport {
         file,
         Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(config),
         StandardCharsets.UTF_8);
+  }
+
+  /** Sets {@code torch_dtype} and {@link ModelExport#PRECISION} in {@code config.json}. */
+  private static void modelConfig(Path file, Format format) throws IOException {
+    ObjectNode config = (ObjectNode) Json.mapper().readTree(file.toFile());
+    config.put("torch_dtype", format.dtype().id());
+    config.put(ModelExport.PRECISION, format.precision());
+    Json.mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), config);
+  }
+
+  /** Rewrites a float32 safetensors file in {@code dtype}, each weight rounded once. */
+  private static void narrow(Path file, SaveDtype dtype) throws IOException {
+    Map<String, TensorData> tensors;
+    Map<String, String> metadata;
+    try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+      tensors = reader.readAll();
+      metadata = reader.metadata();
+    }
+    SafeTensorsWriter.write(file, tensors, metadata, dtype == SaveDtype.BFLOAT16 ? "BF16" : "F16");
   }
 
   /** Writes {@code adapter/} and the top-level weights of a PEFT checkpoint into {@code temp}. */

@@ -6,6 +6,7 @@ import dev.kft.events.ModelCandidate;
 import dev.kft.events.TrainingFinished.Reason;
 import dev.kft.io.ConfinedPaths;
 import dev.kft.job.JobSpec;
+import dev.kft.job.TrainingSpec;
 import dev.kft.registry.domain.ApprovalRule;
 import dev.kft.registry.domain.JobStatus;
 import dev.kft.registry.domain.Lineage;
@@ -103,7 +104,10 @@ public final class Registrar {
               target.toAbsolutePath(),
               candidate.checkpointSha256(),
               ModelCard.render(name, version.version(), candidate, prepared),
-              prepared.maxLength(),
+              new VersionExport.Format(
+                  prepared.maxLength(),
+                  prepared.spec().training().saveDtype(),
+                  precision(prepared.spec().training())),
               candidate.testPredictionsUri() == null
                   ? null
                   : artifacts.resolve(candidate.testPredictionsUri()));
@@ -126,6 +130,11 @@ public final class Registrar {
             exported.archiveSha256(),
             prepared.spec().registry().aliases()));
     jobs.end(candidate.jobId(), finalStatus(candidate), null);
+  }
+
+  /** The job's precision by the spec's key: {@code bf16}, {@code fp16} or {@code float32}. */
+  private static String precision(TrainingSpec training) {
+    return training.bf16() ? "bf16" : training.fp16() ? "fp16" : "float32";
   }
 
   private static JobStatus finalStatus(ModelCandidate candidate) {

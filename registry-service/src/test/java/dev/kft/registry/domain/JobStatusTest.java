@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class JobStatusTest {
 
   private static TrainingProgress progress() {
-    return new TrainingProgress(Event.newId(), "j", Instant.now(), 1, 2, 0.5, 1, 1e-5, 1, 1, 1);
+    return new TrainingProgress(
+        Event.newId(), "j", Instant.now(), 1, 2, 0.5, 1, 1e-5, 1, 1, 1, null, null);
   }
 
   private static TrainingFinished finished(Reason reason) {

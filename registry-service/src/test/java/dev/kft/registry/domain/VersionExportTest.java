@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.BertConfig;
@@ -23,6 +24,7 @@ import dev.kft.job.LoraSpec;
 import dev.kft.job.MethodSpec;
 import dev.kft.job.MethodType;
 import dev.kft.job.PromptTuningSpec;
+import dev.kft.job.SaveDtype;
 import dev.kft.job.TargetModules;
 import dev.kft.json.Json;
 import dev.kft.model.ModelLoader;
@@ -147,7 +149,8 @@ class VersionExportTest {
     Path target = dir.resolve("registry/m/1");
     String announced = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
     VersionExport.Exported exported =
-        VersionExport.write(checkpoint, target, announced, "card", 64, null);
+        VersionExport.write(
+            checkpoint, target, announced, "card", VersionExport.Format.float32(64), null);
 
     float[] adapted = logits(checkpoint);
     float[] merged = logits(target);
@@ -175,6 +178,55 @@ class VersionExportTest {
     }
   }
 
+  /**
+   * {@code save_dtype: bfloat16}: the export's weights and adapter are bfloat16, each within half a
+   * bfloat16 step of the float32 export's, and config.json names the type and the job's precision.
+   */
+  @Test
+  void aBfloat16ExportRoundsEveryWeightOnce() throws Exception {
+    LoraSpec lora = new LoraSpec(4, 16.0, 0.0, null, null, null, false);
+    Path checkpoint =
+        checkpoint(new MethodSpec(MethodType.LORA, lora, null, null), new Lora(lora, config()));
+    String announced = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
+    Path wide = dir.resolve("registry/m/1");
+    Path narrow = dir.resolve("registry/m/2");
+    VersionExport.write(
+        checkpoint, wide, announced, "card", VersionExport.Format.float32(64), null);
+    VersionExport.Exported exported =
+        VersionExport.write(
+            checkpoint,
+            narrow,
+            announced,
+            "card",
+            new VersionExport.Format(64, SaveDtype.BFLOAT16, "bf16"),
+            null);
+    assertEquals(exported.sha256(), Sha256.file(narrow.resolve(ModelSource.WEIGHTS)));
+    JsonNode config = Json.mapper().readTree(narrow.resolve(ModelSource.CONFIG).toFile());
+    assertEquals("bfloat16", config.path("torch_dtype").asText());
+    assertEquals("bf16", config.path(ModelExport.PRECISION).asText());
+    for (String file : List.of(ModelSource.WEIGHTS, "adapter/" + PeftCheckpoint.WEIGHTS)) {
+      try (SafeTensorsReader f32 = SafeTensorsReader.open(wide.resolve(file));
+          SafeTensorsReader bf16 = SafeTensorsReader.open(narrow.resolve(file))) {
+        assertEquals(f32.entries().keySet(), bf16.entries().keySet());
+        for (String name : f32.entries().keySet()) {
+          assertEquals("BF16", bf16.entries().get(name).dtype(), name);
+          float[] exact = f32.read(name).values();
+          float[] rounded = bf16.read(name).values();
+          for (int i = 0; i < exact.length; i++) {
+            // 8 significant bits: rounding moves a value by at most 2^-8 of it (the unit roundoff)
+            assertTrue(
+                Math.abs(exact[i] - rounded[i]) <= Math.abs(exact[i]) * 0x1p-8,
+                name + "[" + i + "]: " + exact[i] + " became " + rounded[i]);
+          }
+        }
+      }
+    }
+    assertTrue(
+        Files.size(narrow.resolve(ModelSource.WEIGHTS))
+            < 0.55 * Files.size(wide.resolve(ModelSource.WEIGHTS)),
+        "half the bytes");
+  }
+
   @Test
   void aPromptTuningVersionShipsItsBaseUnchanged() throws Exception {
     PromptTuningSpec prompt = new PromptTuningSpec(3, null, null);
@@ -188,7 +240,7 @@ class VersionExportTest {
         target,
         Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
         "card",
-        64,
+        VersionExport.Format.float32(64),
         null);
     assertArrayEquals(
         Files.readAllBytes(dir.resolve("artifacts/.bases/b").resolve(ModelSource.WEIGHTS)),
@@ -215,7 +267,7 @@ class VersionExportTest {
                     dir.resolve("registry/x/1"),
                     Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
                     "card",
-                    64,
+                    VersionExport.Format.float32(64),
                     null));
     assertTrue(e.getMessage().contains("the checkpoint was trained on"), e.getMessage());
   }

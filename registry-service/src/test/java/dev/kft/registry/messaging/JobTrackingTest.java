@@ -91,7 +91,9 @@ class JobTrackingTest {
               1e-5,
               0.5,
               30,
-              900));
+              900,
+              null,
+              null));
     }
     awaitStatus(id, "TRAINING");
     kafka.publish(

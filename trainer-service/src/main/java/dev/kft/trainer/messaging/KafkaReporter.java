@@ -102,7 +102,9 @@ final class KafkaReporter implements JobReporter {
             p.learningRate(),
             p.gradNorm(),
             p.samplesPerSecond(),
-            p.tokensPerSecond()));
+            p.tokensPerSecond(),
+            p.lossScale(),
+            p.skippedSteps()));
   }
 
   @Override

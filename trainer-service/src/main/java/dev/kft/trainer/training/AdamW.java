@@ -106,6 +106,14 @@ public final class AdamW implements AutoCloseable {
     }
   }
 
+  /**
+   * Resets the gradients and leaves parameters, moments and the step count as they are: an update
+   * skipped because its gradients overflowed.
+   */
+  public void skip(Map<String, NDArray> trainable) {
+    trainable.values().forEach(p -> JniUtils.zeroGrad((PtNDArray) p));
+  }
+
   private FusedAdamW.Coefficients coefficients(double lr, double gradientScale) {
     double correction1 = 1 - Math.pow(beta1, steps);
     double correction2 = 1 - Math.pow(beta2, steps);

@@ -61,9 +61,15 @@ public final class CheckpointStore {
    * Training state besides weights.
    *
    * @param optimizerSteps AdamW's step count (for bias correction)
+   * @param lossScaler float16 loss scaling's state, or null for jobs without it
    */
   public record State(
-      String jobId, long step, double epoch, long optimizerSteps, double trainLoss) {}
+      String jobId,
+      long step,
+      double epoch,
+      long optimizerSteps,
+      double trainLoss,
+      LossScaler.State lossScaler) {}
 
   /** A checkpoint read back: its state and optimizer moments by parameter name. */
   public record Restored(

@@ -61,18 +61,27 @@ public final class TrainingJob {
   /**
    * The precision of the job's matrix products on {@code on}.
    *
-   * @throws IllegalArgumentException for {@code fp16}, which kft does not train in
+   * @throws IllegalArgumentException for {@code fp16} on a CPU
    */
   static Precision precision(TrainingSpec t, Device on) {
     if (t.fp16()) {
-      throw new IllegalArgumentException(
-          on.isGpu()
-              ? "training.fp16: float16 mixed precision (with loss scaling) is not built yet; use"
-                  + " bf16: true"
-              : "training.fp16: float16 mixed precision needs a CUDA GPU, as in transformers; on a"
-                  + " CPU use bf16: true");
+      if (!on.isGpu()) {
+        throw new IllegalArgumentException(
+            "training.fp16: float16 mixed precision needs a CUDA GPU, as in transformers; on a"
+                + " CPU use bf16: true");
+      }
+      return Precision.FLOAT16;
     }
     return t.bf16() ? Precision.BFLOAT16 : Precision.FLOAT32;
+  }
+
+  /** Loss scaling for float16, resumed from the checkpoint's state when there is one. */
+  private static LossScaler scaler(Precision precision, Resumption from) {
+    if (precision != Precision.FLOAT16) {
+      return LossScaler.none();
+    }
+    LossScaler.State saved = from.state() == null ? null : from.state().lossScaler();
+    return saved == null ? LossScaler.dynamic() : LossScaler.restored(saved);
   }
 
   /**
@@ -96,10 +105,12 @@ public final class TrainingJob {
       model.computeIn(precision);
       AdamW optimizer = from.optimizer();
       long done = from.step();
+      LossScaler scaler = scaler(precision, from);
       List<TokenizedBatch> train = batches.apply(prepared);
       TrainingPlan plan = TrainingPlan.of(t, train.size());
       Checkpoints checkpoints =
-          new Checkpoints(prepared, job, optimizer, reporter, from.checkpoint(), done, control);
+          new Checkpoints(
+              prepared, job, optimizer, scaler, reporter, from.checkpoint(), done, control);
       if (from.checkpoint().isPresent() && done >= plan.totalSteps()) {
         // a restart after the last checkpoint was written: publish what of the end is missing
         finishAgain(from, checkpoints, reporter);
@@ -119,7 +130,8 @@ public final class TrainingJob {
               optimizer,
               new LearningRateSchedule(
                   t.lrSchedulerType(), t.learningRate(), plan.warmupSteps(), plan.totalSteps()),
-              t.maxGradNorm());
+              t.maxGradNorm(),
+              scaler);
       TrainingRun run =
           new TrainingRun(
               plan,
@@ -180,6 +192,7 @@ public final class TrainingJob {
     private final DatasetPrepared prepared;
     private final JobModel job;
     private final AdamW optimizer;
+    private final LossScaler scaler;
     private final JobReporter reporter;
     private final JobControl control;
     private Path last;
@@ -189,6 +202,7 @@ public final class TrainingJob {
         DatasetPrepared prepared,
         JobModel job,
         AdamW optimizer,
+        LossScaler scaler,
         JobReporter reporter,
         Optional<Path> latest,
         long latestStep,
@@ -197,6 +211,7 @@ public final class TrainingJob {
       this.prepared = prepared;
       this.job = job;
       this.optimizer = optimizer;
+      this.scaler = scaler;
       this.reporter = reporter;
       this.last = latest.orElse(null);
       this.lastStep = latest.isPresent() ? latestStep : -1;
@@ -208,7 +223,8 @@ public final class TrainingJob {
               job.model(),
               job.tokenizerDir(),
               optimizer,
-              new CheckpointStore.State(prepared.jobId(), step, epoch, optimizer.steps(), loss),
+              new CheckpointStore.State(
+                  prepared.jobId(), step, epoch, optimizer.steps(), loss, scaler.state()),
               prepared,
               job.peft());
       last = saved.directory();

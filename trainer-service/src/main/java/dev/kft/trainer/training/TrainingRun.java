@@ -18,7 +18,13 @@ import java.util.function.BooleanSupplier;
  */
 public final class TrainingRun {
 
-  /** Progress since the previous report. */
+  /**
+   * Progress since the previous report.
+   *
+   * @param loss mean loss of the updates since the last report, skipped ones left out
+   * @param lossScale float16 loss scaling's current scale, or null without it
+   * @param skippedSteps updates skipped by loss scaling so far, or null without it
+   */
   public record Progress(
       long step,
       long totalSteps,
@@ -27,7 +33,9 @@ public final class TrainingRun {
       double learningRate,
       double gradNorm,
       double samplesPerSecond,
-      double tokensPerSecond) {}
+      double tokensPerSecond,
+      Double lossScale,
+      Long skippedSteps) {}
 
   /** Receives the run's reports; checkpoints are written by the listener. */
   public interface Listener {
@@ -86,17 +94,20 @@ public final class TrainingRun {
       // resumed run draws what an uninterrupted one would
       Engine.getInstance().setRandomSeed((int) stepSeed);
       TrainingStep.Result r = step.run(micro, DropoutMasks.seeded(stepSeed));
-      if (!Double.isFinite(r.loss())) {
+      if (!Double.isFinite(r.loss()) && !r.skipped()) {
         throw new TrainingDivergedException(s + 1, lastLoss);
       }
-      lastLoss = r.loss();
-      windowLoss += r.loss();
-      windowSteps++;
+      if (!r.skipped()) {
+        lastLoss = r.loss();
+        windowLoss += r.loss();
+        windowSteps++;
+      }
       for (TokenizedBatch b : micro) {
         windowSamples += b.rows();
         windowTokens += b.tokenCount();
       }
       long finished = s + 1;
+      LossScaler scaler = step.scaler();
       if (plan.logsAt(finished)) {
         double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
         listener.progress(
@@ -104,11 +115,13 @@ public final class TrainingRun {
                 finished,
                 plan.totalSteps(),
                 plan.epochAt(finished),
-                windowLoss / windowSteps,
+                windowSteps == 0 ? Double.NaN : windowLoss / windowSteps,
                 r.learningRate(),
                 r.gradNorm(),
                 windowSamples / seconds,
-                windowTokens / seconds));
+                windowTokens / seconds,
+                scaler.enabled() ? scaler.scale() : null,
+                scaler.enabled() ? scaler.skippedSteps() : null));
         windowLoss = 0;
         windowSteps = windowSamples = windowTokens = 0;
         windowStart = System.nanoTime();

@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * One optimizer update: forward and backward over each micro-batch with its loss divided by their
  * number (so k micro-batches of n equal one batch of k·n), global-norm clipping, an AdamW step at
- * the schedule's rate, and the gradients zeroed for the next update.
+ * the schedule's rate, and the gradients zeroed for the next update. With a float16 {@link
+ * LossScaler} the losses are scaled before backward and the gradients unscaled in the step (with
+ * the clipping factor); an update whose gradients overflowed is skipped.
  */
 public final class TrainingStep {
 
@@ -26,26 +28,44 @@ public final class TrainingStep {
    * @param loss mean loss of the micro-batches
    * @param gradNorm global gradient norm before clipping
    * @param learningRate the rate the step used
+   * @param skipped whether the update was skipped, its gradients infinite or NaN under loss scaling
    */
-  public record Result(double loss, double gradNorm, double learningRate) {}
+  public record Result(double loss, double gradNorm, double learningRate, boolean skipped) {}
 
   private final BertClassifier model;
   private final Map<String, NDArray> trainable;
   private final AdamW optimizer;
   private final LearningRateSchedule schedule;
   private final double maxGradNorm;
+  private final LossScaler scaler;
 
+  /** An update without loss scaling. */
   public TrainingStep(
       BertClassifier model,
       Map<String, NDArray> trainable,
       AdamW optimizer,
       LearningRateSchedule schedule,
       double maxGradNorm) {
+    this(model, trainable, optimizer, schedule, maxGradNorm, LossScaler.none());
+  }
+
+  public TrainingStep(
+      BertClassifier model,
+      Map<String, NDArray> trainable,
+      AdamW optimizer,
+      LearningRateSchedule schedule,
+      double maxGradNorm,
+      LossScaler scaler) {
     this.model = model;
     this.trainable = trainable;
     this.optimizer = optimizer;
     this.schedule = schedule;
     this.maxGradNorm = maxGradNorm;
+    this.scaler = scaler;
+  }
+
+  public LossScaler scaler() {
+    return scaler;
   }
 
   /**
@@ -54,6 +74,8 @@ public final class TrainingStep {
    */
   public Result run(List<TokenizedBatch> microBatches, DropoutMasks dropout) {
     double lossSum = 0;
+    // a power of two: scaling and unscaling the gradients is exact unless they overflow
+    double scale = scaler.scale();
     try (NDManager step = model.manager().newSubManager()) {
       NDArray share = step.create(1f / microBatches.size());
       for (TokenizedBatch batch : microBatches) {
@@ -61,15 +83,20 @@ public final class TrainingStep {
             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
           NDArray logits = model.forward(ModelInputs.of(micro, batch), dropout).logits();
           NDArray loss = Losses.crossEntropy(logits, ModelInputs.labels(micro, batch));
-          collector.backward(loss.mul(share));
+          NDArray shared = loss.mul(share);
+          collector.backward(scaler.enabled() ? shared.mul((float) scale) : shared);
           lossSum += loss.getFloat();
         }
       }
       try (NoGrad noGrad = NoGrad.enter()) {
-        double norm = GradientClipping.norm(trainable.values(), step);
+        double norm = GradientClipping.norm(trainable.values(), step) / scale;
         double rate = schedule.rate(optimizer.steps());
-        optimizer.step(trainable, rate, GradientClipping.scale(norm, maxGradNorm));
-        return new Result(lossSum / microBatches.size(), norm, rate);
+        if (!scaler.update(norm)) {
+          optimizer.skip(trainable);
+          return new Result(lossSum / microBatches.size(), norm, rate, true);
+        }
+        optimizer.step(trainable, rate, GradientClipping.scale(norm, maxGradNorm) / scale);
+        return new Result(lossSum / microBatches.size(), norm, rate, false);
       }
     }
   }

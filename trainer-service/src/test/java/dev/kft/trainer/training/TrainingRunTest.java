@@ -178,7 +178,7 @@ class TrainingRunTest {
                       model,
                       TOKENIZER_DIR,
                       optimizer,
-                      new CheckpointStore.State("job", s, epoch, optimizer.steps(), loss),
+                      new CheckpointStore.State("job", s, epoch, optimizer.steps(), loss, null),
                       null,
                       Optional.empty());
                 }

@@ -47,7 +47,7 @@ class TrainingStepParityTest {
 
   @TempDir Path dir;
 
-  private static BertConfig config(String positions) {
+  static BertConfig config(String positions) {
     var json = Json.mapper().createObjectNode();
     json.put("vocab_size", 120)
         .put("hidden_size", 32)
@@ -63,7 +63,7 @@ class TrainingStepParityTest {
     return BertConfig.parse(json);
   }
 
-  private static TokenizedBatch batch() {
+  static TokenizedBatch batch() {
     Random random = new Random(3);
     int rows = 32;
     int seq = 10;
