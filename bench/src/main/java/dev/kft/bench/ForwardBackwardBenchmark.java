@@ -57,9 +57,15 @@ public final class ForwardBackwardBenchmark {
             new Geometry("L12/H768", 12, 768, 1, 3, 1));
     List<String> rows = new ArrayList<>();
     List<String> evalRows = new ArrayList<>();
+    // -Dkft.bench.geometry=L12/H768 times one size only
+    String only = System.getProperty("kft.bench.geometry");
     for (Geometry g : geometries) {
+      if (only != null && !only.equals(g.name())) {
+        continue;
+      }
       double float32Step = 0;
-      for (Precision precision : Precision.values()) {
+      // float16 products are for a GPU; this benchmark runs on the CPU
+      for (Precision precision : List.of(Precision.FLOAT32, Precision.BFLOAT16)) {
         Timing djl = null;
         double[] torch = null;
         // Other tenants of a shared machine come and go: alternate the sides for a few rounds and
