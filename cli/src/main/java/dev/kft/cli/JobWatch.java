@@ -165,6 +165,9 @@ final class JobWatch {
               + a.spec().registry().modelName()
               + ", method "
               + a.spec().method().type().id());
+      if (a.warnings() != null) {
+        a.warnings().forEach(w -> line("  warning: " + w));
+      }
     } else if (e instanceof JobRejected r) {
       line("rejected: " + r.reason());
       r.problems().forEach(p -> line("  " + p));

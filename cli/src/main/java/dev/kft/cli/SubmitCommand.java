@@ -68,6 +68,9 @@ final class SubmitCommand implements Callable<Integer> {
       }
       return INVALID;
     }
+    for (Problem w : checked.warnings()) {
+      System.err.println(file + ": warning: " + w);
+    }
     String id = jobId != null ? jobId : UUID.randomUUID().toString();
     Optional<String> badId = JobIds.problem(id);
     if (badId.isPresent()) {

@@ -208,7 +208,8 @@ final class BadInputCatalogue {
           new dev.kft.events.EventSerializer()
               .serialize(
                   Topics.JOBS,
-                  new JobAccepted(Event.newId(), "c-" + UUID.randomUUID(), Instant.now(), null)),
+                  new JobAccepted(
+                      Event.newId(), "c-" + UUID.randomUUID(), Instant.now(), null, null)),
           StandardCharsets.UTF_8);
     } catch (RuntimeException e) {
       throw new IllegalStateException(e);

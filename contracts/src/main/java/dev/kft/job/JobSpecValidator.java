@@ -21,7 +21,12 @@ final class JobSpecValidator {
 
   private JobSpecValidator() {}
 
-  static List<Problem> validate(JsonNode tree) {
+  /**
+   * Checks {@code tree}, first rewriting its {@code training} section's Hugging Face aliases and
+   * setting aside arguments without effect ({@link TrainingArgumentNames}), in place; each of those
+   * is added to {@code warnings}.
+   */
+  static List<Problem> validate(JsonNode tree, List<Problem> warnings) {
     List<Problem> problems = new ArrayList<>();
     if (tree == null || !tree.isObject()) {
       problems.add(
@@ -37,7 +42,11 @@ final class JobSpecValidator {
     Setting.Values model = model(required(root, "model"));
     DatasetRules.check(required(root, "dataset"));
     MethodRules.check(root.object("method"));
-    Setting.Values training = TrainingRules.check(root.object("training"));
+    SpecNode section = root.object("training");
+    if (section != null) {
+      warnings.addAll(TrainingArgumentNames.translate(section));
+    }
+    Setting.Values training = TrainingRules.check(section);
     batchSizes(root.object("training"), model, training);
     registry(required(root, "registry"));
     return problems;

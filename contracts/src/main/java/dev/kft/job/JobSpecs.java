@@ -7,6 +7,7 @@ import dev.kft.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,16 +49,22 @@ public final class JobSpecs {
     return parse(Files.readString(file));
   }
 
-  /** Validates a tree and, when it has no problems, binds it with every default filled in. */
+  /**
+   * Validates a tree and, when it has no problems, binds it with every default filled in; Hugging
+   * Face names read differently ({@code evaluation_strategy}, {@code output_dir}, ...) come back as
+   * warnings. {@code tree} itself is left as it is.
+   */
   public static ValidatedSpec validate(JsonNode tree) {
-    List<Problem> problems = JobSpecValidator.validate(tree);
+    JsonNode copy = tree == null ? null : tree.deepCopy();
+    List<Problem> warnings = new ArrayList<>();
+    List<Problem> problems = JobSpecValidator.validate(copy, warnings);
     if (!problems.isEmpty()) {
-      return new ValidatedSpec(null, problems);
+      return new ValidatedSpec(null, problems, warnings);
     }
     try {
-      return new ValidatedSpec(Json.mapper().treeToValue(tree, JobSpec.class), List.of());
+      return new ValidatedSpec(Json.mapper().treeToValue(copy, JobSpec.class), List.of(), warnings);
     } catch (JsonProcessingException e) {
-      return new ValidatedSpec(null, List.of(new Problem("", e.getOriginalMessage())));
+      return new ValidatedSpec(null, List.of(new Problem("", e.getOriginalMessage())), warnings);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.kft.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
@@ -25,6 +26,11 @@ final class SpecNode {
 
   String path() {
     return path;
+  }
+
+  /** The section itself, for rewriting names before it is checked; null when not an object. */
+  ObjectNode section() {
+    return node instanceof ObjectNode object ? object : null;
   }
 
   String pathOf(String key) {

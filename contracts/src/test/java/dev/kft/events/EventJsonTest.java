@@ -41,7 +41,12 @@ class EventJsonTest {
         JobSpecs.parse("model: {source: m}\ndataset: {uri: d.csv}\nregistry: {model_name: r}\n");
     return List.of(
         new SubmitJob(id, JOB, AT, spec, "alice"),
-        new JobAccepted(id, JOB, AT, JobSpecs.validate(spec).spec()),
+        new JobAccepted(
+            id,
+            JOB,
+            AT,
+            JobSpecs.validate(spec).spec(),
+            List.of(new Problem("training.output_dir", "has no effect in kft"))),
         new JobRejected(
             id,
             JOB,

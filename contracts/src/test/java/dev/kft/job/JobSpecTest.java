@@ -59,6 +59,58 @@ class JobSpecTest {
     assertEquals(0.8, spec.dataset().split().train());
   }
 
+  /**
+   * A script's TrainingArguments carry over verbatim: the deprecated evaluation_strategy is read as
+   * eval_strategy and arguments without effect are set aside, each named in a warning.
+   */
+  @Test
+  void trainingArgumentsOfAScriptCarryOverWithWarnings() {
+    String yaml =
+        MINIMAL
+            + """
+            training:
+              output_dir: ./results
+              evaluation_strategy: epoch
+              save_strategy: epoch
+              learning_rate: 2.0e-5
+              per_device_train_batch_size: 16
+              per_device_eval_batch_size: 16
+              num_train_epochs: 3
+              weight_decay: 0.01
+              load_best_model_at_end: true
+              metric_for_best_model: accuracy
+              logging_dir: ./logs
+              logging_steps: 10
+              report_to: none
+            """;
+    JsonNode tree = JobSpecs.parse(yaml);
+    ValidatedSpec validated = JobSpecs.validate(tree);
+    assertEquals(List.of(), validated.problems());
+    assertEquals(IntervalStrategy.EPOCH, validated.spec().training().evalStrategy());
+    assertEquals(16, validated.spec().training().perDeviceTrainBatchSize());
+    assertEquals(
+        List.of(
+            "training.evaluation_strategy: is deprecated in transformers; read as"
+                + " training.eval_strategy",
+            "training.logging_dir: has no effect in kft (progress is published as events on"
+                + " kft.job-events); accepted and ignored",
+            "training.output_dir: has no effect in kft (checkpoints go to the trainer's artifact"
+                + " store); accepted and ignored",
+            "training.report_to: has no effect in kft (progress is published as events and"
+                + " Prometheus metrics); accepted and ignored"),
+        validated.warnings().stream().map(Problem::toString).toList());
+    assertTrue(tree.path("training").has("evaluation_strategy"), "the submitted tree is kept");
+  }
+
+  @Test
+  void aDeprecatedNameBesideItsCurrentOneIsAProblem() {
+    assertEquals(
+        List.of(
+            "training.evaluation_strategy: is the deprecated name of eval_strategy, which is"
+                + " given too"),
+        problems(MINIMAL + "training: {evaluation_strategy: steps, eval_strategy: epoch}\n"));
+  }
+
   @Test
   void loraDefaultsFollowPeft() {
     JobSpec spec = validate(MINIMAL + "method: {type: lora}\n").spec();

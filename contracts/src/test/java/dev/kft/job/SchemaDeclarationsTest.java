@@ -62,9 +62,14 @@ class SchemaDeclarationsTest {
                     () -> {
                       List<String> schemaKeys = new ArrayList<>();
                       properties(s.path()).fieldNames().forEachRemaining(schemaKeys::add);
+                      List<String> keys = new ArrayList<>(SpecKeys.of(s.record()));
+                      if (s.record() == TrainingSpec.class) {
+                        // Hugging Face names the validator reads differently, with a warning
+                        keys.addAll(TrainingArgumentNames.ALIASES.keySet());
+                        keys.addAll(TrainingArgumentNames.WITHOUT_EFFECT.keySet());
+                      }
                       assertEquals(
-                          schemaKeys.stream().sorted().toList(),
-                          SpecKeys.of(s.record()).stream().sorted().toList());
+                          schemaKeys.stream().sorted().toList(), keys.stream().sorted().toList());
                     }));
   }
 

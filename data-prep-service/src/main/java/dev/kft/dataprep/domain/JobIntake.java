@@ -28,7 +28,8 @@ public final class JobIntake {
   }
 
   /** The spec is valid; {@code spec} has every default filled in. */
-  public record Accepted(String jobId, SubmitJob command, JobSpec spec) implements Outcome {}
+  public record Accepted(String jobId, SubmitJob command, JobSpec spec, List<Problem> warnings)
+      implements Outcome {}
 
   /** The spec has problems; the job must not run. */
   public record Rejected(String jobId, SubmitJob command, List<Problem> problems)
@@ -73,7 +74,7 @@ public final class JobIntake {
     }
     ValidatedSpec validated = JobSpecs.validate(spec);
     return validated.valid()
-        ? new Accepted(submit.jobId(), submit, validated.spec())
+        ? new Accepted(submit.jobId(), submit, validated.spec(), validated.warnings())
         : new Rejected(submit.jobId(), submit, validated.problems());
   }
 }

@@ -95,7 +95,8 @@ public class JobProcessor {
     count("accepted");
     return tx ->
         tx.sendEvent(
-            Topics.JOB_EVENTS, new JobAccepted(Event.newId(), a.jobId(), Instant.now(), a.spec()));
+            Topics.JOB_EVENTS,
+            new JobAccepted(Event.newId(), a.jobId(), Instant.now(), a.spec(), a.warnings()));
   }
 
   /** Prepares an accepted job's data; runs on a worker thread. */

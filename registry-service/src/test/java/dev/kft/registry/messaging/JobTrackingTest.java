@@ -61,7 +61,8 @@ class JobTrackingTest {
         new SubmitJob(Event.newId(), id, Instant.now(), Json.mapper().readTree("{}"), "alice"));
     awaitStatus(id, "SUBMITTED");
     kafka.publish(
-        Topics.JOB_EVENTS, new JobAccepted(Event.newId(), id, Instant.now(), job.prepared.spec()));
+        Topics.JOB_EVENTS,
+        new JobAccepted(Event.newId(), id, Instant.now(), job.prepared.spec(), List.of()));
     awaitStatus(id, "PREPARING");
     kafka.publish(Topics.JOB_EVENTS, job.prepared);
     kafka.publish(
