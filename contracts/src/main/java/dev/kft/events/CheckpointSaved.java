@@ -13,6 +13,9 @@ import java.util.UUID;
  * @param trainableOnly true when it holds only the trained parameters (PEFT) on top of the base
  * @param parameters trainable and total parameters of the model trained
  * @param finished set on the job's last checkpoint: why training ended; null before
+ * @param evaluationPoint whether {@code eval_strategy} asks for an evaluation at this step (a
+ *     checkpoint saved only by {@code save_strategy} is not evaluated; the last one always is);
+ *     absent in events of older kft, read as true
  */
 public record CheckpointSaved(
     UUID eventId,
@@ -26,7 +29,8 @@ public record CheckpointSaved(
     boolean trainableOnly,
     ParameterCount parameters,
     double trainLoss,
-    TrainingFinished.Reason finished)
+    TrainingFinished.Reason finished,
+    Boolean evaluationPoint)
     implements Event {
 
   /** The {@link DatasetPrepared} of the job, as JSON, inside every checkpoint directory. */
@@ -35,5 +39,10 @@ public record CheckpointSaved(
   /** Whether training ended with this checkpoint. */
   public boolean last() {
     return finished != null;
+  }
+
+  /** Whether the evaluator evaluates this checkpoint on the validation split. */
+  public boolean evaluated() {
+    return last() || !Boolean.FALSE.equals(evaluationPoint);
   }
 }

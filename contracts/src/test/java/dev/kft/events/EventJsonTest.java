@@ -113,7 +113,8 @@ class EventJsonTest {
             false,
             new ParameterCount(10, 20),
             0.4,
-            Reason.EARLY_STOPPED),
+            Reason.EARLY_STOPPED,
+            true),
         new CheckpointEvaluated(
             id,
             JOB,

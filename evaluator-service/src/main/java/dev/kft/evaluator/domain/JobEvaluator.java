@@ -70,7 +70,7 @@ public final class JobEvaluator {
     if (state.failed() || state.candidatePublished()) {
       return new Outcome(events, samples);
     }
-    if (state.evaluation(saved.step()).isEmpty()) {
+    if (saved.evaluated() && state.evaluation(saved.step()).isEmpty()) {
       List<TokenizedBatch> validation =
           state.batches(Split.VALIDATION, () -> source.read(prepared, Split.VALIDATION));
       SplitEvaluation.Result result = evaluate(checkpoint, prepared, validation, "eval_", false);

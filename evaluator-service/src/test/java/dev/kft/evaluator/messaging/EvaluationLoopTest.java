@@ -145,6 +145,12 @@ class EvaluationLoopTest {
 
     /** Writes a checkpoint that always predicts from {@code bias} and announces it. */
     void checkpoint(long step, float neg, float pos, Reason finished) throws Exception {
+      checkpoint(step, neg, pos, finished, null);
+    }
+
+    /** As above, saying whether the step is an evaluation point (null: as older kft did not). */
+    void checkpoint(long step, float neg, float pos, Reason finished, Boolean evaluationPoint)
+        throws Exception {
       Path dir = ARTIFACTS.resolve(id).resolve("checkpoint-" + step);
       TinyCheckpoint.write(dir, MODEL, prepared, step, new float[] {neg, pos});
       kafka.publish(
@@ -161,7 +167,8 @@ class EvaluationLoopTest {
               false,
               new ParameterCount(10, 10),
               0.5,
-              finished));
+              finished,
+              evaluationPoint));
     }
 
     CheckpointEvaluated awaitEvaluation(long step) {
@@ -197,6 +204,26 @@ class EvaluationLoopTest {
   private static double loss(double neg, double pos, int[] counts) {
     double lse = Math.log(Math.exp(neg) + Math.exp(pos));
     return (counts[0] * (lse - neg) + counts[1] * (lse - pos)) / (counts[0] + counts[1]);
+  }
+
+  /**
+   * As Hugging Face's Trainer: a checkpoint saved by save_strategy alone is not evaluated, and
+   * neither counts against patience; the job's last checkpoint always is.
+   */
+  @Test
+  void onlyEvaluationPointsAndTheLastCheckpointAreEvaluated() throws Exception {
+    Job job = new Job("metric_for_best_model: loss, early_stopping_patience: 1");
+    job.checkpoint(10, 0, 0, null, false);
+    job.checkpoint(20, 0, 0, null, true);
+    assertEquals(1, job.awaitEvaluation(20).patienceLeft(), "step 10 was not evaluated");
+    job.checkpoint(25, 0, 0, Reason.COMPLETED, false);
+    job.awaitEvaluation(25);
+    List<Long> evaluated =
+        kafka.awaitEvents(Topics.EVALUATIONS, e -> e.jobId().equals(job.id), 3, WAIT).stream()
+            .filter(e -> e instanceof CheckpointEvaluated)
+            .map(e -> ((CheckpointEvaluated) e).step())
+            .toList();
+    assertEquals(List.of(20L, 25L), evaluated);
   }
 
   @Test
@@ -309,6 +336,7 @@ class EvaluationLoopTest {
             false,
             new ParameterCount(1, 1),
             0.5,
+            null,
             null));
     JobFailed failed =
         (JobFailed)

@@ -112,7 +112,8 @@ final class KafkaReporter implements JobReporter {
       CheckpointStore.Saved saved,
       double epoch,
       double trainLoss,
-      TrainingFinished.Reason finished) {
+      TrainingFinished.Reason finished,
+      boolean evaluationPoint) {
     registry.counter("kft.trainer.checkpoints").increment();
     meters.checkpoint(saved.took());
     publisher.publish(
@@ -129,7 +130,8 @@ final class KafkaReporter implements JobReporter {
             saved.trainableOnly(),
             parameters,
             trainLoss,
-            finished));
+            finished,
+            evaluationPoint));
   }
 
   @Override

@@ -28,12 +28,14 @@ public interface JobReporter {
    * A checkpoint was written.
    *
    * @param finished why training ended when this is the job's last checkpoint, else null
+   * @param evaluationPoint whether {@code eval_strategy} asks for an evaluation at its step
    */
   void checkpointSaved(
       CheckpointStore.Saved saved,
       double epoch,
       double trainLoss,
-      TrainingFinished.Reason finished);
+      TrainingFinished.Reason finished,
+      boolean evaluationPoint);
 
   void finished(
       TrainingFinished.Reason reason,

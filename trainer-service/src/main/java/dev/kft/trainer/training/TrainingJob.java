@@ -110,7 +110,7 @@ public final class TrainingJob {
       TrainingPlan plan = TrainingPlan.of(t, train.size());
       Checkpoints checkpoints =
           new Checkpoints(
-              prepared, job, optimizer, scaler, reporter, from.checkpoint(), done, control);
+              prepared, plan, job, optimizer, scaler, reporter, from.checkpoint(), done, control);
       if (from.checkpoint().isPresent() && done >= plan.totalSteps()) {
         // a restart after the last checkpoint was written: publish what of the end is missing
         finishAgain(from, checkpoints, reporter);
@@ -190,6 +190,7 @@ public final class TrainingJob {
   /** Saves a job's checkpoints and remembers the last one. */
   private final class Checkpoints {
     private final DatasetPrepared prepared;
+    private final TrainingPlan plan;
     private final JobModel job;
     private final AdamW optimizer;
     private final LossScaler scaler;
@@ -200,6 +201,7 @@ public final class TrainingJob {
 
     Checkpoints(
         DatasetPrepared prepared,
+        TrainingPlan plan,
         JobModel job,
         AdamW optimizer,
         LossScaler scaler,
@@ -209,6 +211,7 @@ public final class TrainingJob {
         JobControl control) {
       this.control = control;
       this.prepared = prepared;
+      this.plan = plan;
       this.job = job;
       this.optimizer = optimizer;
       this.scaler = scaler;
@@ -229,10 +232,11 @@ public final class TrainingJob {
               job.peft());
       last = saved.directory();
       lastStep = step;
-      reporter.checkpointSaved(saved, epoch, loss, finished);
+      reporter.checkpointSaved(saved, epoch, loss, finished, plan.evaluatesAt(step));
       Integer limit = prepared.spec().training().saveTotalLimit();
       if (limit != null) {
-        store.prune(prepared.jobId(), limit, control::keep);
+        // a checkpoint the evaluator will not look at waits for nothing
+        store.prune(prepared.jobId(), limit, s -> plan.evaluatesAt(s) && control.keep(s));
       }
     }
 
@@ -251,7 +255,8 @@ public final class TrainingJob {
     /** Announces the checkpoint already there as the job's last. */
     void announceLast(double epoch, double loss, Reason reason) throws IOException {
       if (last != null) {
-        reporter.checkpointSaved(store.describe(last, lastStep), epoch, loss, reason);
+        reporter.checkpointSaved(
+            store.describe(last, lastStep), epoch, loss, reason, plan.evaluatesAt(lastStep));
       }
     }
 

@@ -199,16 +199,30 @@ class TrainingLoopTest {
     prepare(
         jobId,
         "bert-base-chinese",
-        "num_train_epochs: 6, save_strategy: steps, save_steps: 24, save_total_limit: 1");
+        "num_train_epochs: 6, eval_strategy: steps, eval_steps: 24, save_steps: 24,"
+            + " save_total_limit: 1");
     assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(
+        List.of("checkpoint-24", "checkpoint-72"),
+        checkpoints(jobId),
+        "48 was evaluated and not the best; 24 is the best, 72 the latest");
+  }
+
+  /** Without evaluations (eval_strategy no) no checkpoint waits for one: the limit holds. */
+  @Test
+  void saveTotalLimitHoldsWhenNothingIsEvaluated() throws Exception {
+    String jobId =
+        prepare("bert-base-chinese", "num_train_epochs: 6, save_steps: 24, save_total_limit: 1");
+    assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    assertEquals(List.of("checkpoint-72"), checkpoints(jobId));
+  }
+
+  private static List<String> checkpoints(String jobId) throws Exception {
     try (var dirs = Files.list(Path.of("target/artifacts", jobId))) {
-      assertEquals(
-          List.of("checkpoint-24", "checkpoint-72"),
-          dirs.map(p -> p.getFileName().toString())
-              .filter(n -> n.startsWith("checkpoint-"))
-              .sorted()
-              .toList(),
-          "48 was evaluated and not the best; 24 is the best, 72 the latest");
+      return dirs.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("checkpoint-"))
+          .sorted()
+          .toList();
     }
   }
 

@@ -80,7 +80,11 @@ class PeftTrainingTest {
 
     @Override
     public void checkpointSaved(
-        CheckpointStore.Saved saved, double epoch, double loss, TrainingFinished.Reason end) {
+        CheckpointStore.Saved saved,
+        double epoch,
+        double loss,
+        TrainingFinished.Reason end,
+        boolean evaluationPoint) {
       checkpoints.add(saved);
     }
 
