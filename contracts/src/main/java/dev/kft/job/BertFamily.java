@@ -53,14 +53,19 @@ public final class BertFamily {
       List.of("layer_norm_eps", "initializer_range", "hidden_act", "position_embedding_type");
 
   /**
-   * The {@code config.json} keys a pretrained model may override: dropouts, and fewer layers (the
-   * first N are kept, as {@code from_pretrained(..., num_hidden_layers=N)} keeps them).
+   * The {@code config.json} keys a pretrained model may override, those that keep every weight's
+   * shape: dropouts, layer norm epsilon, activation, the initialiser of new weights (the head), and
+   * fewer layers (the first N are kept, as {@code from_pretrained(..., num_hidden_layers=N)} keeps
+   * them).
    */
   public static final List<String> PRETRAINED_CONFIG_KEYS =
       List.of(
           "hidden_dropout_prob",
           "attention_probs_dropout_prob",
           "classifier_dropout",
+          "layer_norm_eps",
+          "hidden_act",
+          "initializer_range",
           "num_hidden_layers");
 
   /** Activation functions the model supports. */

@@ -261,12 +261,19 @@ class JobSpecTest {
         registry: {model_name: r}
         """;
     assertTrue(validate(fitted).valid(), validate(fitted).describeProblems());
+    String kept =
+        fitted.replace(
+            "hidden_dropout_prob: 0.2",
+            "classifier_dropout: 0.3, layer_norm_eps: 1.0e-5, hidden_act: relu,"
+                + " initializer_range: 0.01");
+    assertTrue(validate(kept).valid(), validate(kept).describeProblems());
+    assertEquals(1.0e-5, validate(kept).spec().model().configOverrides().get("layer_norm_eps"));
     assertEquals(
         List.of(
             "model.config_overrides.vocab_size: would change the shape of pretrained weights; with"
                 + " init: pretrained only [hidden_dropout_prob, attention_probs_dropout_prob,"
-                + " classifier_dropout, num_hidden_layers] may change (num_hidden_layers: keep the"
-                + " first N layers)"),
+                + " classifier_dropout, layer_norm_eps, hidden_act, initializer_range,"
+                + " num_hidden_layers] may change (num_hidden_layers: keep the first N layers)"),
         problems(fitted.replace("hidden_dropout_prob: 0.2", "vocab_size: 100")));
   }
 }
