@@ -64,10 +64,23 @@ public record BertConfig(
     return parse(Json.mapper().readTree(configJson.toFile()));
   }
 
-  /** Builds a config from {@code config.json} content, with Hugging Face's defaults. */
+  /**
+   * Builds a config from {@code config.json} content, with Hugging Face's defaults.
+   *
+   * @throws IllegalArgumentException for a {@code model_type} other than {@code bert}: other
+   *     families (RoBERTa, ALBERT, ...) name and shape their weights differently
+   */
   public static BertConfig parse(JsonNode json) {
     if (!json.isObject()) {
       throw new IllegalArgumentException("config.json must be a JSON object");
+    }
+    String modelType = json.path("model_type").asText("bert");
+    if (!modelType.equals("bert")) {
+      throw new IllegalArgumentException(
+          "config.json: model_type '"
+              + modelType
+              + "' is not supported; kft fine-tunes BERT checkpoints (model_type bert, such as"
+              + " bert-base-chinese, chinese-roberta-wwm-ext or chinese-macbert, which are BERTs)");
     }
     JsonNode dropout = json.get("classifier_dropout");
     return new BertConfig(
