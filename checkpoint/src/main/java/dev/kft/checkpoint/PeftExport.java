@@ -94,7 +94,8 @@ public final class PeftExport {
   /**
    * Writes the adapter directory {@code target}.
    *
-   * @param baseSource the base model's identity, recorded as {@code base_model_name_or_path}
+   * @param baseSource the base model's identity, recorded as {@code base_model_name_or_path}: for
+   *     {@code hf://org/name@revision} the hub id PEFT resolves, the revision in {@code revision}
    * @param trained the checkpoint's tensors under kft's names
    */
   public static void write(
@@ -125,7 +126,7 @@ public final class PeftExport {
           case FULL -> throw new IllegalArgumentException("not a PEFT method: full");
         };
     json.put("task_type", "SEQ_CLS");
-    json.put("base_model_name_or_path", baseSource);
+    base(json, "base_model_name_or_path", baseSource);
     json.put("inference_mode", true);
     Files.createDirectories(target);
     Json.mapper()
@@ -171,10 +172,24 @@ public final class PeftExport {
     json.put("num_layers", config.numHiddenLayers());
     json.put("prompt_tuning_init", p.promptTuningInit().id());
     json.put("prompt_tuning_init_text", p.promptTuningInitText());
-    json.put("tokenizer_name_or_path", baseSource);
+    base(json, "tokenizer_name_or_path", baseSource);
   }
 
   private static void strings(ArrayNode array, List<String> values) {
     values.forEach(array::add);
+  }
+
+  /**
+   * Names the base under {@code key} as PEFT's {@code from_pretrained} resolves it: a hub source by
+   * its id, with its revision beside it; any other source as it is.
+   */
+  private static void base(ObjectNode json, String key, String source) {
+    if (!HubModelId.isHub(source)) {
+      json.put(key, source);
+      return;
+    }
+    HubModelId id = HubModelId.parse(source);
+    json.put(key, id.repoId());
+    json.put("revision", id.revision());
   }
 }

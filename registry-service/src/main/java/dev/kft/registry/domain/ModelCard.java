@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Writes the {@code README.md} model card of a registered version, as Hugging Face model
- * repositories carry one: what the model is, its metrics, confusion matrices, training settings and
- * lineage back to the data.
+ * repositories carry one: the hub's metadata ({@link CardMetadata}), what the model is, its
+ * metrics, confusion matrices, training settings and lineage back to the data.
  */
 public final class ModelCard {
 
@@ -23,7 +23,7 @@ public final class ModelCard {
     JobSpec spec = prepared.spec();
     TrainingSpec t = spec.training();
     StringBuilder md = new StringBuilder();
-    md.append("---\nlibrary_name: kft\npipeline_tag: text-classification\n---\n\n");
+    md.append(CardMetadata.frontMatter(name, candidate, prepared)).append('\n');
     md.append("# ").append(name).append(" v").append(version).append("\n\n");
     if (spec.registry().description() != null) {
       md.append(spec.registry().description()).append("\n\n");

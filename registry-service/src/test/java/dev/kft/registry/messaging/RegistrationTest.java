@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
 import dev.kft.checkpoint.HubClient;
@@ -28,6 +29,7 @@ import dev.kft.io.Sha256;
 import dev.kft.job.JobSpecs;
 import dev.kft.job.MethodType;
 import dev.kft.job.ValidatedSpec;
+import dev.kft.json.Json;
 import dev.kft.model.ModelLoader;
 import dev.kft.nn.Inference;
 import dev.kft.registry.domain.Lineage;
@@ -163,7 +165,8 @@ class RegistrationTest {
     String name = "sentiment-" + UUID.randomUUID();
     Job job =
         new Job(
-            "{model_name: %s, approval: 'eval_f1 >= 0.8', aliases: [staging], tags: {team: nlp}}"
+            ("{model_name: %s, approval: 'eval_f1 >= 0.8', aliases: [staging],"
+                    + " tags: {team: nlp, language: zh}}")
                 .formatted(name),
             0.85);
     kafka.publish(Topics.EVALUATIONS, job.candidate);
@@ -206,9 +209,27 @@ class RegistrationTest {
     assertEquals(Sha256.file(zipFile), download.header("X-Checksum-SHA256"));
 
     Path exported = Path.of(URI.create((String) version.get("artifactUri")));
-    assertTrue(Files.readString(exported.resolve("README.md")).contains("eval_f1"));
+    String card = Files.readString(exported.resolve("README.md"));
+    assertTrue(card.contains("eval_f1"));
+    hubMetadata(card, name);
     assertArrayEquals(
         logits(job.checkpoint), logits(exported), "the export reloads to equal logits");
+  }
+
+  /** The card's front matter has the fields the Hugging Face hub reads, test metrics included. */
+  private static void hubMetadata(String card, String name) throws Exception {
+    assertTrue(card.startsWith("---\n"), "front matter first");
+    JsonNode meta = Json.yaml().readTree(card.substring(4, card.indexOf("\n---\n", 4)));
+    assertEquals("transformers", meta.path("library_name").asText());
+    assertEquals("text-classification", meta.path("pipeline_tag").asText());
+    assertEquals(List.of("zh"), Json.mapper().treeToValue(meta.path("language"), List.class));
+    assertTrue(meta.path("base_model").isMissingNode(), "a local source names no hub model");
+    JsonNode result = meta.at("/model-index/0/results/0");
+    assertEquals(name, meta.at("/model-index/0/name").asText());
+    assertEquals("text-classification", result.at("/task/type").asText());
+    assertEquals("test", result.at("/dataset/split").asText());
+    assertEquals("accuracy", result.at("/metrics/0/type").asText());
+    assertEquals(0.9, result.at("/metrics/0/value").asDouble());
   }
 
   @Test
