@@ -208,6 +208,40 @@ class TrainingLoopTest {
         "48 was evaluated and not the best; 24 is the best, 72 the latest");
   }
 
+  /**
+   * eval_strategy and save_strategy count as transformers counts them (12 updates an epoch here):
+   * per epoch, every N steps, or not at all, a checkpoint at every evaluation point and at the end.
+   */
+  @Test
+  void strategiesPlaceCheckpointsAndEvaluationPoints() {
+    String epochs =
+        prepare(
+            "bert-base-chinese", "num_train_epochs: 3, eval_strategy: epoch, save_strategy: epoch");
+    assertEquals(List.of("12 eval", "24 eval", "36 eval"), points(epochs, 3));
+    String mixed =
+        prepare(
+            "bert-base-chinese",
+            "num_train_epochs: 2, eval_strategy: steps, eval_steps: 8, save_strategy: epoch");
+    assertEquals(List.of("8 eval", "12", "16 eval", "24 eval"), points(mixed, 4));
+    String none =
+        prepare(
+            "bert-base-chinese", "num_train_epochs: 2, eval_strategy: 'no', save_strategy: 'no'");
+    assertEquals(List.of("24"), points(none, 1));
+  }
+
+  /** The job's {@code count} checkpoints, the last ending it: step, and whether to evaluate it. */
+  private List<String> points(String jobId, int count) {
+    assertInstanceOf(TrainingFinished.class, awaitEnd(jobId));
+    List<CheckpointSaved> saved =
+        kafka.awaitEvents(Topics.CHECKPOINTS, e -> e.jobId().equals(jobId), count, WAIT).stream()
+            .map(e -> (CheckpointSaved) e)
+            .toList();
+    assertTrue(saved.get(count - 1).last(), "the last checkpoint ends the job");
+    return saved.stream()
+        .map(c -> c.step() + (Boolean.TRUE.equals(c.evaluationPoint()) ? " eval" : ""))
+        .toList();
+  }
+
   /** Without evaluations (eval_strategy no) no checkpoint waits for one: the limit holds. */
   @Test
   void saveTotalLimitHoldsWhenNothingIsEvaluated() throws Exception {
