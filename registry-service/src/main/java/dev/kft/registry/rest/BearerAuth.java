@@ -42,7 +42,9 @@ public class BearerAuth implements ContainerRequestFilter {
       return;
     }
     RegistryConfig config = settings.get();
-    boolean read = READS.contains(request.getMethod());
+    boolean read =
+        READS.contains(request.getMethod())
+            || MlflowResource.READS_BY_POST.contains(request.getUriInfo().getPath());
     Optional<String> given = bearer(request);
     if (given.isPresent() && matches(given.get(), config.apiToken())) {
       request.setSecurityContext(as(config.apiTokenUser()));

@@ -149,7 +149,7 @@ class RegistrationTest {
     }
   }
 
-  private Map<?, ?> awaitJob(String id, String status) {
+  static Map<?, ?> awaitJob(String id, String status) {
     Response[] last = new Response[1];
     Eventually.await(
         WAIT,
