@@ -60,7 +60,11 @@ public final class DataPrepBenchmark {
             Duration.ofSeconds(30),
             OutboundPolicy.PUBLIC_ONLY);
     DataPreparation preparation =
-        new DataPreparation(sources, new AugmentationInputs(sources), 1 << 20, 2_000_000);
+        new DataPreparation(
+            sources,
+            new AugmentationInputs(sources, java.util.Optional.empty()),
+            1 << 20,
+            2_000_000);
     try (KafkaBroker broker = KafkaBroker.start();
         TransactionalPublisher publisher =
             new TransactionalPublisher(

@@ -33,13 +33,39 @@ final class Render {
                 p.vocabulary().parametersSaved());
     return String.format(
         Locale.ROOT,
-        "data: %d rows read, dropped %s; %s rows; labels %s; max_length %d%s",
+        "data: %d rows read, dropped %s; %s rows; labels %s; max_length %d%s%s",
         p.rowsRead(),
         p.dropped(),
         splits,
         p.labelNames(),
         p.maxLength(),
-        vocabulary);
+        vocabulary,
+        augmentation(p.augmentation()));
+  }
+
+  /** What each augmentation operation made of its draws, and from which lexicon. */
+  static String augmentation(DatasetPrepared.AugmentationReport a) {
+    if (a == null) {
+      return "";
+    }
+    String operations =
+        a.operations().entrySet().stream()
+            .map(
+                e ->
+                    String.format(
+                        Locale.ROOT,
+                        "%s %d of %d (%d words)",
+                        e.getKey(),
+                        e.getValue().made(),
+                        e.getValue().drawn(),
+                        e.getValue().wordsChanged()))
+            .collect(Collectors.joining(", "));
+    return "; augmentation made "
+        + operations
+        + " (segmentation "
+        + a.segmentation()
+        + (a.lexicon() == null ? "" : ", synonyms from " + a.lexicon())
+        + ")";
   }
 
   static String started(TrainingStarted s) {

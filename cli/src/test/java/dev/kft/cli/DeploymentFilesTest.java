@@ -102,8 +102,13 @@ class DeploymentFilesTest {
             "registry",
             "inference",
             "prometheus",
-            "grafana"),
+            "grafana",
+            "libretranslate"),
         toSet(services.fieldNames()));
+    assertEquals(
+        "translation",
+        services.path("libretranslate").path("profiles").path(0).asText(),
+        "LibreTranslate starts only with --profile translation");
   }
 
   /** The variables .env must set, as docs/operations.md makes them. */

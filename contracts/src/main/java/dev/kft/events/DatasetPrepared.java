@@ -30,6 +30,7 @@ import java.util.UUID;
  *     {@code vocab_sha256})
  * @param vocabulary the pruned vocabulary the batches' token ids refer to, or null when they refer
  *     to the tokenizer's whole vocabulary
+ * @param augmentation what augmentation did to the train split, or null when the job has none
  */
 public record DatasetPrepared(
     UUID eventId,
@@ -46,8 +47,35 @@ public record DatasetPrepared(
     Map<String, SplitReport> splits,
     JobSpec spec,
     Map<String, String> modelOrigin,
-    Vocabulary vocabulary)
+    Vocabulary vocabulary,
+    AugmentationReport augmentation)
     implements JobEvent {
+
+  /**
+   * What augmentation did to the train split.
+   *
+   * @param lexicon where synonyms came from: the job's {@code synonyms_uri}, or {@link
+   *     #SHIPPED_LEXICON}
+   * @param segmentation how texts were cut into words ({@code auto}, {@code word}, {@code char} or
+   *     {@code whitespace})
+   * @param operations what each operation did, by operation name
+   */
+  public record AugmentationReport(
+      String lexicon, String segmentation, Map<String, OperationCount> operations) {
+
+    /** The lexicon kft ships: HanLP's extended Tongyici Cilin ({@code CoreSynonym.txt}). */
+    public static final String SHIPPED_LEXICON = "hanlp:CoreSynonym.txt";
+  }
+
+  /**
+   * What one augmentation operation did.
+   *
+   * @param drawn times it was drawn for a source example
+   * @param made new examples it made (a draw that left the text unchanged makes none)
+   * @param wordsChanged words it replaced, inserted, moved or deleted over all its draws (for
+   *     {@code back_translation}, the texts it changed)
+   */
+  public record OperationCount(long drawn, long made, long wordsChanged) {}
 
   /**
    * What one split holds and where its batches are.

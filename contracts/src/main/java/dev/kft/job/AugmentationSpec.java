@@ -11,13 +11,15 @@ import java.util.List;
  * @param ratio new examples per train example, default 0.1
  * @param seed seed of every random choice, default the dataset seed
  * @param operations any of {@link #OPERATIONS}; default {@code random_swap} and {@code
- *     random_deletion}, which need nothing else ({@code random_insertion} and {@code
- *     synonym_replacement} need {@code synonyms_uri}, {@code back_translation} a service)
+ *     random_deletion}; {@code back_translation} needs a translation service
  * @param alpha fraction of a text's tokens each EDA operation changes, default 0.1
- * @param synonymsUri a synonym dictionary, one group of synonyms per line
- * @param segmentation {@code char} (each CJK character a token), {@code whitespace}, or {@code
- *     auto} (default: characters for CJK text, whitespace otherwise)
- * @param backTranslation the translation service for {@code back_translation}
+ * @param synonymsUri a synonym dictionary (one group of synonyms per line, or the Tongyici Cilin
+ *     format) used instead of the lexicon shipped with kft, HanLP's extended Tongyici Cilin
+ *     (Chinese)
+ * @param segmentation {@code word} (HanLP's word segmenter), {@code char} (each CJK character a
+ *     token, dictionary words kept whole), {@code whitespace}, or {@code auto} (default: words for
+ *     CJK text, whitespace otherwise)
+ * @param backTranslation the LibreTranslate server for {@code back_translation}
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -58,9 +60,9 @@ public record AugmentationSpec(
   }
 
   /**
-   * A translation service used to translate to a pivot language and back.
+   * A LibreTranslate server used to translate to a pivot language and back.
    *
-   * @param endpoint the service's URL
+   * @param endpoint the server's URL ({@code /translate} is added unless the URL ends with it)
    * @param sourceLanguage language of the data, default {@code zh}
    * @param pivotLanguage language translated through, default {@code en}
    * @param timeoutSeconds per request, default 30

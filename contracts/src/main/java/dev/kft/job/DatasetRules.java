@@ -97,12 +97,6 @@ final class DatasetRules {
     if (operations == null) {
       return;
     }
-    for (String op : List.of("synonym_replacement", "random_insertion")) {
-      if (operations.contains(op) && !augmentation.has("synonyms_uri")) {
-        augmentation.problem("synonyms_uri", "required when operations include " + op);
-        break;
-      }
-    }
     if (operations.contains("back_translation") && (bt == null || !bt.has("endpoint"))) {
       augmentation.problem(
           bt == null ? "back_translation" : "back_translation.endpoint",

@@ -1,11 +1,14 @@
 package dev.kft.job;
 
 /**
- * How augmentation splits text into words: by the script of the text ({@code auto}), per character,
- * or at whitespace.
+ * How augmentation splits text into words: by the script of the text ({@code auto}: {@code word}
+ * for text with CJK characters, {@code whitespace} otherwise), into words by HanLP's segmenter
+ * ({@code word}), per character with the synonym dictionary's words kept whole ({@code char}), or
+ * at whitespace.
  */
 public enum Segmentation implements SpecValue {
   AUTO,
+  WORD,
   CHAR,
   WHITESPACE;
 

@@ -77,7 +77,11 @@ class EventJsonTest {
                     new OffsetRange(0, 10, 385))),
             JobSpecs.validate(spec).spec(),
             Map.of("source", "maven:g:a:1", "jar_sha256", "0f0f"),
-            DatasetPrepared.Vocabulary.of(21128, new int[] {0, 1, 2, 3, 100, 7000, 7001}, 768)),
+            DatasetPrepared.Vocabulary.of(21128, new int[] {0, 1, 2, 3, 100, 7000, 7001}, 768),
+            new DatasetPrepared.AugmentationReport(
+                DatasetPrepared.AugmentationReport.SHIPPED_LEXICON,
+                "auto",
+                Map.of("synonym_replacement", new DatasetPrepared.OperationCount(310, 290, 612)))),
         new TrainingStarted(
             id,
             JOB,

@@ -44,6 +44,7 @@ public final class TinyDatasets {
                 new OffsetRange(0, fromOffset, untilOffset))),
         spec,
         Map.of("source", "tiny"),
+        null,
         null);
   }
 }

@@ -42,6 +42,13 @@ public interface DataPrepConfig {
   Optional<List<String>> allowedHosts();
 
   /**
+   * The API key sent to the LibreTranslate server of {@code back_translation} (env {@code
+   * KFT_DATA_PREP_TRANSLATION_API_KEY}), for servers started with {@code --api-keys}; kept here
+   * rather than in job specs, which are published on Kafka.
+   */
+  Optional<String> translationApiKey();
+
+  /**
    * Where {@code tf-checkpoint:} sources are converted to Hugging Face's layout, once per distinct
    * checkpoint; share it with the trainer so that the two convert once between them.
    */

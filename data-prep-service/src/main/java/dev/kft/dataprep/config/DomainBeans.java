@@ -28,7 +28,10 @@ public class DomainBeans {
             config.httpTimeout(),
             new OutboundPolicy(config.allowedHosts().orElse(List.of())));
     return new DataPreparation(
-        sources, new AugmentationInputs(sources), config.maxRowChars(), config.maxRows());
+        sources,
+        new AugmentationInputs(sources, config.translationApiKey()),
+        config.maxRowChars(),
+        config.maxRows());
   }
 
   @Produces

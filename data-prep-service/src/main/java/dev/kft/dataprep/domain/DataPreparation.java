@@ -2,6 +2,7 @@ package dev.kft.dataprep.domain;
 
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
+import dev.kft.events.DatasetPrepared.AugmentationReport;
 import dev.kft.events.DatasetPrepared.TokenLengthStats;
 import dev.kft.events.DatasetPrepared.Vocabulary;
 import dev.kft.io.Sha256;
@@ -45,7 +46,8 @@ public final class DataPreparation {
       String sourceSha256,
       String tokenizerSha256,
       Map<String, String> modelOrigin,
-      Vocabulary vocabulary) {}
+      Vocabulary vocabulary,
+      AugmentationReport augmentation) {}
 
   /** Report figures of one split. */
   public record SplitSummary(
@@ -89,13 +91,20 @@ public final class DataPreparation {
             : LabelIndex.declared(spec.model().labels());
     Splitter.Parts parts = split(rows, labels, d, locations);
     digests.normalised(parts, labels.names());
-    List<Example> train = augment(parts.train(), d, spec.training().seed());
+    Augmenter.Augmentation augmented = augment(parts.train(), d);
+    List<Example> train = new ArrayList<>(parts.train());
+    train.addAll(augmented.made());
+    if (d.augmentation() != null) {
+      // mixes the new examples among the others, seeded so that a replay gives the same order
+      long seed = d.augmentation().seed() != null ? d.augmentation().seed() : d.seed();
+      Collections.shuffle(train, new Random(seed ^ spec.training().seed()));
+    }
     Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
     splits.put(Split.TRAIN, train);
     splits.put(Split.VALIDATION, parts.validation());
     splits.put(Split.TEST, parts.test());
     requireBatchFits(train.size(), spec.training().perDeviceTrainBatchSize());
-    return encode(jobId, spec, base, splits, labels, rows, digests);
+    return encode(jobId, spec, base, splits, labels, rows, digests, augmented.report());
   }
 
   private void read(String location, DatasetSpec d, RowCollector rows, Digests digests)
@@ -141,17 +150,13 @@ public final class DataPreparation {
     return new Splitter.Parts(train, validation, test);
   }
 
-  private List<Example> augment(List<Example> train, DatasetSpec d, long trainingSeed)
-      throws IOException {
+  private Augmenter.Augmentation augment(List<Example> train, DatasetSpec d) throws IOException {
     AugmentationSpec a = d.augmentation();
     if (a == null) {
-      return train;
+      return new Augmenter.Augmentation(List.of(), null);
     }
     long seed = a.seed() != null ? a.seed() : d.seed();
-    List<Example> all = new ArrayList<>(train);
-    all.addAll(augmentationInputs.augmenter(a).augment(train, a.ratio(), seed));
-    Collections.shuffle(all, new Random(seed ^ trainingSeed));
-    return all;
+    return augmentationInputs.augmenter(a).augment(train, a.ratio(), seed);
   }
 
   private static void requireBatchFits(int trainRows, int batchSize) {
@@ -173,7 +178,8 @@ public final class DataPreparation {
       Map<Split, List<Example>> splits,
       LabelIndex labels,
       RowCollector rows,
-      Digests digests)
+      Digests digests,
+      AugmentationReport augmentation)
       throws IOException {
     int maxLength = spec.model().maxLength();
     Tokenized tokenized = tokenize(spec, base, splits);
@@ -216,7 +222,8 @@ public final class DataPreparation {
         digests.sourceHex(),
         tokenizerSha256,
         base.origin(),
-        vocabulary);
+        vocabulary,
+        augmentation);
   }
 
   /** The splits' examples, in batch order, and their encodings. */

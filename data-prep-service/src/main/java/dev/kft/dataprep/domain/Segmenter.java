@@ -1,19 +1,25 @@
 package dev.kft.dataprep.domain;
 
+import com.hankcs.hanlp.HanLP;
+import com.hankcs.hanlp.seg.Segment;
+import com.hankcs.hanlp.seg.common.Term;
 import dev.kft.job.Segmentation;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits text into the tokens augmentation works on. In {@code char} mode CJK text is cut by
- * forward maximum matching against the synonym dictionary (a dictionary word is one token, any
- * other CJK character a token of its own) and other text at whitespace; in {@code whitespace} mode
- * all text splits at whitespace; {@code auto} picks {@code char} for text with CJK in it.
+ * Splits text into the words augmentation works on. In {@code word} mode HanLP's segmenter cuts the
+ * text into words, and neighbouring words that together make one word of the synonym dictionary are
+ * joined, so that the dictionary's compounds stay whole. In {@code char} mode CJK text is cut by
+ * forward maximum matching against the dictionary (a dictionary word is one token, any other CJK
+ * character a token of its own) and other text at whitespace; in {@code whitespace} mode all text
+ * splits at whitespace; {@code auto} picks {@code word} for text with CJK in it.
  */
 final class Segmenter {
 
   private final Segmentation mode;
   private final Synonyms dictionary;
+  private Segment words;
 
   Segmenter(Segmentation mode, Synonyms dictionary) {
     this.mode = mode;
@@ -28,14 +34,16 @@ final class Segmenter {
         || s == Character.UnicodeScript.HANGUL;
   }
 
-  boolean characterMode(String text) {
+  /** Whether the text is cut as CJK text (words or characters) rather than at whitespace. */
+  boolean cjkMode(String text) {
     return mode == Segmentation.CHAR
+        || mode == Segmentation.WORD
         || (mode == Segmentation.AUTO && text.codePoints().anyMatch(Segmenter::isCjk));
   }
 
   List<String> tokens(String text) {
-    List<String> tokens = new ArrayList<>();
-    if (!characterMode(text)) {
+    if (!cjkMode(text)) {
+      List<String> tokens = new ArrayList<>();
       for (String t : text.strip().split("\\s+")) {
         if (!t.isEmpty()) {
           tokens.add(t);
@@ -43,6 +51,44 @@ final class Segmenter {
       }
       return tokens;
     }
+    return mode == Segmentation.CHAR ? characters(text) : words(text);
+  }
+
+  private List<String> words(String text) {
+    if (words == null) {
+      words = HanLP.newSegment();
+    }
+    List<String> found = new ArrayList<>();
+    for (Term term : words.seg(text)) {
+      if (!term.word.isBlank()) {
+        found.add(term.word);
+      }
+    }
+    return dictionary == null ? found : joinDictionaryWords(found);
+  }
+
+  private List<String> joinDictionaryWords(List<String> found) {
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < found.size(); ) {
+      int end = i + 1;
+      StringBuilder joined = new StringBuilder(found.get(i));
+      for (int j = i + 1; j < found.size(); j++) {
+        joined.append(found.get(j));
+        if (joined.length() > dictionary.longestWord()) {
+          break;
+        }
+        if (!dictionary.of(joined.toString()).isEmpty()) {
+          end = j + 1;
+        }
+      }
+      tokens.add(String.join("", found.subList(i, end)));
+      i = end;
+    }
+    return tokens;
+  }
+
+  private List<String> characters(String text) {
+    List<String> tokens = new ArrayList<>();
     StringBuilder run = new StringBuilder();
     int i = 0;
     while (i < text.length()) {
@@ -85,8 +131,8 @@ final class Segmenter {
   }
 
   /** Joins tokens back: a space only between two tokens that are not CJK characters. */
-  String join(List<String> tokens, boolean characterMode) {
-    if (!characterMode) {
+  String join(List<String> tokens, boolean cjkMode) {
+    if (!cjkMode) {
       return String.join(" ", tokens);
     }
     StringBuilder out = new StringBuilder();

@@ -65,7 +65,8 @@ public final class PreparedEvents {
             reports,
             spec,
             prepared.modelOrigin(),
-            prepared.vocabulary());
+            prepared.vocabulary(),
+            prepared.augmentation());
     tx.sendEvent(Topics.JOB_EVENTS, event);
     return new Written(event, batches, bytes);
   }

@@ -41,7 +41,8 @@ class DataPreparationTest {
             maxHttpBytes,
             Duration.ofSeconds(5),
             OutboundPolicy.PUBLIC_ONLY);
-    return new DataPreparation(sources, new AugmentationInputs(sources), 10_000, 1000);
+    return new DataPreparation(
+        sources, new AugmentationInputs(sources, java.util.Optional.empty()), 10_000, 1000);
   }
 
   private static JobSpec spec(String dataset, String model) {

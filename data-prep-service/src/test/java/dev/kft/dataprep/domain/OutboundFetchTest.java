@@ -107,18 +107,20 @@ class OutboundFetchTest {
   @Test
   void aBackTranslationEndpointOnLoopbackIsRefusedAndAnAnswerIsNeverEchoed() {
     URI endpoint = URI.create(url("127.0.0.1", "/translate"));
-    BackTranslator refused =
-        new BackTranslator(endpoint, "zh", "en", Duration.ofSeconds(5), OutboundPolicy.PUBLIC_ONLY);
+    BackTranslator refused = translator(endpoint, OutboundPolicy.PUBLIC_ONLY);
     assertTrue(
         assertThrows(DataProblem.class, () -> refused.roundTrip(List.of("好")))
             .getMessage()
             .contains("a loopback address"));
     assertEquals(List.of(), asked);
-    BackTranslator allowed =
-        new BackTranslator(
-            endpoint, "zh", "en", Duration.ofSeconds(5), new OutboundPolicy(List.of("127.0.0.1")));
+    BackTranslator allowed = translator(endpoint, new OutboundPolicy(List.of("127.0.0.1")));
     DataProblem e = assertThrows(DataProblem.class, () -> allowed.roundTrip(List.of("好")));
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+  }
+
+  private static BackTranslator translator(URI endpoint, OutboundPolicy policy) {
+    return new BackTranslator(
+        endpoint, "zh", "en", Duration.ofSeconds(5), Optional.empty(), policy);
   }
 
   @Test

@@ -144,7 +144,8 @@ class VocabularyPruningTest {
             1000,
             Duration.ofSeconds(5),
             OutboundPolicy.PUBLIC_ONLY);
-    return new DataPreparation(sources, new AugmentationInputs(sources), 10_000, 1000)
+    return new DataPreparation(
+            sources, new AugmentationInputs(sources, java.util.Optional.empty()), 10_000, 1000)
         .prepare(
             "j",
             JobSpecs.validate(

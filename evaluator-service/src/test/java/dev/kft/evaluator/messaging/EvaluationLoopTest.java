@@ -103,6 +103,7 @@ class EvaluationLoopTest {
               splits,
               spec,
               Map.of("source", "tiny"),
+              null,
               null);
     }
 

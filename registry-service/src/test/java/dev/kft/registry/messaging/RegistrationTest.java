@@ -123,6 +123,7 @@ class RegistrationTest {
               Map.of("train", split, "validation", split, "test", split),
               checked.spec(),
               Map.of("source", "tiny"),
+              null,
               null);
       checkpoint = ARTIFACTS.resolve(id).resolve("checkpoint-20").toAbsolutePath();
       TinyCheckpoint.write(checkpoint, MODEL, prepared, 7, null);
