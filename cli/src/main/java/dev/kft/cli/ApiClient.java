@@ -99,7 +99,12 @@ final class ApiClient {
   }
 
   private JsonNode send(HttpRequest.Builder b) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r;
+    try {
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+      throw new IOException("cannot reach " + base + " (is the stack up? kft status)", e);
+    }
     JsonNode body =
         r.body().isBlank() ? Json.mapper().nullNode() : Json.mapper().readTree(r.body());
     if (r.statusCode() / 100 != 2) {

@@ -27,7 +27,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin StackCommands.PortOptions ports = new StackCommands.PortOptions();
 
-  @Option(names = "--job", description = "the job spec to run", defaultValue = "examples/demo.yaml")
+  @Option(names = "--job", description = "the job spec to run (default: examples/demo.yaml)")
   Path job;
 
   @Option(
@@ -44,8 +44,12 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("== starting the local stack");
     StackCommands.stack(before, ports.ports(), LocalStack.recordedReplicas(before)).up();
     Settings settings = Settings.load();
-    Path chosen = pretrained ? Path.of("examples", "chnsenticorp-mbert.yaml") : job;
-    Path spec = settings.root().resolve(chosen);
+    // the bundled examples live in the checkout; a spec of the user's where they stand
+    Path chosen =
+        job != null
+            ? job
+            : Path.of("examples", pretrained ? "chnsenticorp-mbert.yaml" : "demo.yaml");
+    Path spec = job != null ? job.toAbsolutePath() : settings.root().resolve(chosen);
     ValidatedSpec checked = JobSpecs.validate(JobSpecs.read(spec));
     if (!checked.valid()) {
       System.err.println(spec + ": " + checked.describeProblems());

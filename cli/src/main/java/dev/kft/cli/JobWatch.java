@@ -32,9 +32,9 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Follows one job live from {@code kft.job-events}, {@code kft.evaluations} and {@code kft.models}
- * (read from the beginning, so a late watcher sees the whole story): data preparation, a progress
- * line, the evaluations, the outcome and the registered version. On a terminal it redraws one
- * progress bar; elsewhere (CI logs) it prints plain lines.
+ * (read from the beginning, so a late watcher sees the whole story, in the order it happened): data
+ * preparation, a progress line, the evaluations, the outcome and the registered version. On a
+ * terminal it redraws one progress bar; elsewhere (CI logs) it prints plain lines.
  */
 final class JobWatch {
 
@@ -55,6 +55,7 @@ final class JobWatch {
   private TrainingProgress firstProgress;
   private Instant nextRegistryCheck = Instant.MAX;
   private final EventDeserializer events = new EventDeserializer();
+  private final CatchUp catchUp = new CatchUp();
 
   JobWatch(Settings settings, String jobId, Duration timeout) {
     this.settings = settings;
@@ -82,6 +83,9 @@ final class JobWatch {
           continue;
         }
         Integer end = handle(consumer.poll(Duration.ofMillis(500)));
+        for (Event held : catchUp.finish(consumer).orElse(List.of())) {
+          end = end != null ? end : showLive(held);
+        }
         if (end == null && Instant.now().isAfter(nextRegistryCheck)) {
           end = registryVerdict();
           nextRegistryCheck = Instant.now().plusSeconds(2);
@@ -111,22 +115,30 @@ final class JobWatch {
       if (!jobId.equals(e.jobId())) {
         continue;
       }
-      Integer end = show(e);
+      if (!catchUp.done()) {
+        catchUp.hold(e);
+        continue;
+      }
+      Integer end = showLive(e);
       if (end != null) {
         return end;
       }
-      if (e instanceof ModelCandidate) {
-        nextRegistryCheck = Instant.now().plusSeconds(2);
-      }
     }
     return null;
+  }
+
+  private Integer showLive(Event e) {
+    if (e instanceof ModelCandidate) {
+      nextRegistryCheck = Instant.now().plusSeconds(2);
+    }
+    return show(e);
   }
 
   /**
    * Adds the partitions of the watched topics that exist by now, read from their beginning: a topic
    * appears when its first record is written, possibly after the watch began.
    */
-  private static void assignNew(KafkaConsumer<String, byte[]> consumer) {
+  private void assignNew(KafkaConsumer<String, byte[]> consumer) {
     Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
     List<TopicPartition> added = new ArrayList<>();
     for (String topic : List.of(Topics.JOB_EVENTS, Topics.EVALUATIONS, Topics.MODELS)) {
@@ -140,6 +152,7 @@ final class JobWatch {
     if (!added.isEmpty()) {
       consumer.assign(assigned);
       consumer.seekToBeginning(added);
+      catchUp.assigned(consumer, added);
     }
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,10 +15,15 @@ final class JobsCommand implements Callable<Integer> {
   @Option(names = "--status", description = "only jobs with this status (e.g. TRAINING)")
   String status;
 
+  @Mixin Listing listing;
+
   @Override
   public Integer call() throws Exception {
     String query = status == null ? "" : "?status=" + status;
     JsonNode jobs = ApiClient.registry(Settings.load()).get("/api/jobs" + query);
+    if (listing.printedAsJson(jobs)) {
+      return 0;
+    }
     System.out.printf(
         Locale.ROOT, "%-36s  %-13s  %-24s  %s%n", "JOB", "STATUS", "MODEL", "UPDATED");
     for (JsonNode j : jobs) {
@@ -38,9 +44,14 @@ final class JobsCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB")
     String jobId;
 
+    @Mixin Listing listing;
+
     @Override
     public Integer call() throws Exception {
       JsonNode j = ApiClient.registry(Settings.load()).get("/api/jobs/" + jobId);
+      if (listing.printedAsJson(j)) {
+        return 0;
+      }
       System.out.println("job     " + j.path("jobId").asText());
       System.out.println("status  " + j.path("status").asText());
       System.out.println("model   " + j.path("modelName").asText("-"));

@@ -1,6 +1,5 @@
 package dev.kft.cli;
 
-import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Fine-tune transformer classifiers as event-driven services.",
     subcommands = {
       SubmitCommand.class,
+      ValidateCommand.class,
       WatchCommand.class,
       JobsCommand.class,
       JobsCommand.Job.class,
@@ -31,6 +31,12 @@ public final class Kft implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "print the stack trace of an error, not just its one line")
+  boolean verbose;
+
   public static void main(String[] args) {
     // no DJL is on this class path today; should any arrive (a local predict), it stays offline
     System.setProperty("ai.djl.offline", "true");
@@ -45,14 +51,31 @@ public final class Kft implements Runnable {
         .execute(args);
   }
 
-  /** What went wrong outside kft's control (a taken port, an unreachable stack) in one line. */
-  private static int oneLine(Exception e, CommandLine command, CommandLine.ParseResult parsed)
-      throws Exception {
-    if (e instanceof IOException || e instanceof IllegalStateException) {
-      command.getErr().println("kft " + command.getCommandName() + ": " + e.getMessage());
-      return 1;
+  /**
+   * Any error as one line naming the command and what went wrong (a taken port, an unreachable
+   * stack, a refused request); the stack trace only with {@code --verbose}.
+   */
+  private static int oneLine(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+      what += " (is the stack up? kft status)";
     }
-    throw e;
+    command.getErr().println("kft " + command.getCommandName() + ": " + what.strip());
+    if (verbose(parsed)) {
+      e.printStackTrace(command.getErr());
+    } else {
+      command.getErr().println("  (--verbose shows the stack trace)");
+    }
+    return 1;
+  }
+
+  private static boolean verbose(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

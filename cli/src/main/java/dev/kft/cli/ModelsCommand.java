@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,9 +31,14 @@ import picocli.CommandLine.Parameters;
     subcommands = ModelsCommand.Import.class)
 final class ModelsCommand implements Callable<Integer> {
 
+  @Mixin Listing listing;
+
   @Override
   public Integer call() throws Exception {
     JsonNode models = ApiClient.registry(Settings.load()).get("/api/models");
+    if (listing.printedAsJson(models)) {
+      return 0;
+    }
     System.out.printf(Locale.ROOT, "%-32s  %-7s  %s%n", "MODEL", "LATEST", "ALIASES");
     for (JsonNode m : models) {
       System.out.printf(
@@ -63,6 +69,8 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "10", description = "rows with --errors (10)")
     int limit;
 
+    @Mixin Listing listing;
+
     @Override
     public Integer call() throws Exception {
       ApiClient registry = ApiClient.registry(Settings.load());
@@ -70,10 +78,14 @@ final class ModelsCommand implements Callable<Integer> {
         return mistakes(registry);
       }
       JsonNode model = registry.get("/api/models/" + name);
+      JsonNode versions = registry.get("/api/models/" + name + "/versions");
+      if (listing.printedAsJson(versions)) {
+        return 0;
+      }
       System.out.println(
           name
               + (model.hasNonNull("description") ? ": " + model.path("description").asText() : ""));
-      for (JsonNode v : registry.get("/api/models/" + name + "/versions")) {
+      for (JsonNode v : versions) {
         System.out.printf(
             Locale.ROOT,
             "  v%-3d %-20s %s  test: %s  aliases %s%n",
@@ -102,6 +114,9 @@ final class ModelsCommand implements Callable<Integer> {
                   + version
                   + "/predictions?errors=true&limit="
                   + limit);
+      if (listing.printedAsJson(rows)) {
+        return 0;
+      }
       System.out.println(model + " v" + version + ": " + rows.size() + " most confident mistakes");
       for (JsonNode r : rows) {
         String predicted = r.path("predicted").asText();

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -48,11 +49,17 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--remove", paramLabel = "NAME", description = "remove a scoring deployment")
   String remove;
 
+  @Mixin Listing listing;
+
   @Override
   public Integer call() throws Exception {
     ApiClient registry = ApiClient.registry(Settings.load());
     if (list) {
-      for (JsonNode d : registry.get("/api/scoring")) {
+      JsonNode deployments = registry.get("/api/scoring");
+      if (listing.printedAsJson(deployments)) {
+        return 0;
+      }
+      for (JsonNode d : deployments) {
         System.out.printf(
             "%-28s %s -> %s with %s (field %s)%n",
             d.path("name").asText(),

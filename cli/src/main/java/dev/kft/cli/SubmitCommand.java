@@ -1,19 +1,14 @@
 package dev.kft.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.events.Event;
 import dev.kft.events.EventSerializer;
 import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
 import dev.kft.job.JobIds;
-import dev.kft.job.JobSpecs;
-import dev.kft.job.Problem;
-import dev.kft.job.SpecSyntaxException;
-import dev.kft.job.ValidatedSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,7 +22,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code kft submit JOB.yaml}: validates a job spec locally and publishes it to {@code kft.jobs}.
+ * {@code kft submit JOB.yaml [--set KEY=VALUE ...]}: validates a job spec locally and publishes it
+ * to {@code kft.jobs}.
  */
 @Command(name = "submit", description = "Validate a job spec and submit it; prints the job id.")
 final class SubmitCommand implements Callable<Integer> {
@@ -37,6 +33,12 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "JOB.yaml", description = "the job spec (YAML or JSON)")
   Path file;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "override one setting, e.g. --set training.learning_rate=3e-5 (repeatable)")
+  List<String> overrides = List.of();
 
   @Option(names = "--watch", description = "follow the job to its end")
   boolean watch;
@@ -52,24 +54,9 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Settings settings = Settings.load();
-    JsonNode tree;
-    try {
-      tree = JobSpecs.parse(Files.readString(file));
-    } catch (SpecSyntaxException e) {
-      System.err.println(file + ": " + e.getMessage());
+    Optional<SpecFile> spec = SpecFile.read(file, overrides, System.err);
+    if (spec.isEmpty()) {
       return INVALID;
-    }
-    ValidatedSpec checked = JobSpecs.validate(tree);
-    if (!checked.valid()) {
-      System.err.println(file + " has " + checked.problems().size() + " problem(s):");
-      for (Problem p : checked.problems()) {
-        System.err.println("  " + p);
-      }
-      return INVALID;
-    }
-    for (Problem w : checked.warnings()) {
-      System.err.println(file + ": warning: " + w);
     }
     String id = jobId != null ? jobId : UUID.randomUUID().toString();
     Optional<String> badId = JobIds.problem(id);
@@ -77,7 +64,8 @@ final class SubmitCommand implements Callable<Integer> {
       System.err.println("--job-id " + JobIds.quoted(id) + " " + badId.get());
       return INVALID;
     }
-    publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), tree, user()));
+    Settings settings = Settings.load();
+    publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), spec.get().tree(), user()));
     System.out.println(id);
     return watch ? new JobWatch(settings, id, Duration.ofMinutes(timeoutMinutes)).follow() : 0;
   }

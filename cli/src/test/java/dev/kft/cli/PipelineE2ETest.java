@@ -273,6 +273,9 @@ class PipelineE2ETest {
     assertTrue(models.out().contains(name), models.out());
     Run jobs = kft("job", jobId);
     assertTrue(jobs.out().contains("COMPLETED"), jobs.out());
+    inTheOrderItHappened(kft("watch", jobId), name);
+    JsonNode listed = Json.mapper().readTree(kft("jobs", "-o", "json").out());
+    assertTrue(listed.findValuesAsText("jobId").contains(jobId), "kft jobs -o json lists it");
     Path target = home.resolve("downloaded");
     Run download = kft("download", name + "@staging", target.toString());
     assertEquals(0, download.exit(), download.out());
@@ -280,6 +283,28 @@ class PipelineE2ETest {
     sameAsTheEvaluator(name, target.resolve("test_predictions.jsonl"));
     for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
+    }
+  }
+
+  /**
+   * A watch of a finished job replays its story in the order it happened, although its events lie
+   * on three topics read partition by partition.
+   */
+  private static void inTheOrderItHappened(Run replay, String name) {
+    assertEquals(0, replay.exit(), replay.out());
+    int last = -1;
+    for (String step :
+        List.of(
+            "accepted:",
+            "data:",
+            "training (full)",
+            "eval step 10",
+            "eval step 20",
+            "candidate:",
+            "registered " + name)) {
+      int at = replay.out().indexOf(step);
+      assertTrue(at > last, step + " comes after the step before it:\n" + replay.out());
+      last = at;
     }
   }
 

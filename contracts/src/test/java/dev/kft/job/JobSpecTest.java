@@ -276,4 +276,43 @@ class JobSpecTest {
                 + " num_hidden_layers] may change (num_hidden_layers: keep the first N layers)"),
         problems(fitted.replace("hidden_dropout_prob: 0.2", "vocab_size: 100")));
   }
+
+  @Test
+  void setOverridesOneValueReadAsYaml() {
+    JsonNode tree = JobSpecs.parse(MINIMAL);
+    JobSpecs.override(tree, "training.learning_rate=3e-5");
+    JobSpecs.override(tree, "training.num_train_epochs = 2");
+    JobSpecs.override(tree, "registry.aliases=[staging, canary]");
+    ValidatedSpec checked = JobSpecs.validate(tree);
+    assertTrue(checked.valid(), checked.describeProblems());
+    assertEquals(3e-5, checked.spec().training().learningRate());
+    assertEquals(2.0, checked.spec().training().numTrainEpochs().doubleValue());
+    assertEquals(List.of("staging", "canary"), checked.spec().registry().aliases());
+
+    JobSpecs.override(tree, "training.learning_rate=null");
+    assertFalse(tree.path("training").has("learning_rate"), "null removes the key");
+    JobSpecs.override(tree, "training.lerning_rate=1");
+    assertEquals(
+        "training.lerning_rate", JobSpecs.validate(tree).problems().get(0).path(), "set as given");
+  }
+
+  @Test
+  void aSetThatCannotApplyIsNamed() {
+    JsonNode tree = JobSpecs.parse(MINIMAL);
+    assertEquals(
+        "--set model.source.revision=main: model.source is a value, not a section",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> JobSpecs.override(tree, "model.source.revision=main"))
+            .getMessage());
+    assertEquals(
+        "--set learning_rate: expected section.key=value, e.g. training.learning_rate=3e-5",
+        assertThrows(IllegalArgumentException.class, () -> JobSpecs.override(tree, "learning_rate"))
+            .getMessage());
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> JobSpecs.override(tree, "training.seed=[1"))
+            .getMessage()
+            .startsWith("--set training.seed=[1: "));
+  }
 }
