@@ -1,6 +1,7 @@
 package dev.kft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -195,6 +196,42 @@ class DeploymentFilesTest {
   void prometheusAcceptsItsConfiguration() throws Exception {
     assumeTrue(onPath("promtool"), "Debian's prometheus package (promtool) is not installed");
     run("promtool", "check", "config", "deploy/prometheus/prometheus.yml");
+  }
+
+  /**
+   * Every dashboard lets its reader pick the Prometheus data source, and the training dashboard the
+   * job, by the metrics' {@code job_id} tag: Prometheus keeps {@code job} for the scrape job, so a
+   * tag of that name would reach the dashboards as {@code exported_job}.
+   */
+  @Test
+  void dashboardsHaveDataSourceAndJobVariables() throws Exception {
+    try (Stream<Path> files = Files.list(DashboardMetrics.DASHBOARDS)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        String text = Files.readString(file);
+        JsonNode dashboard = new ObjectMapper().readTree(text);
+        List<String> variables = new ArrayList<>();
+        dashboard
+            .path("templating")
+            .path("list")
+            .forEach(v -> variables.add(v.path("name").asText()));
+        assertTrue(variables.contains("datasource"), file + ": " + variables);
+        for (JsonNode panel : dashboard.path("panels")) {
+          assertEquals(
+              "${datasource}",
+              panel.path("datasource").path("uid").asText(),
+              file + ": " + panel.path("title").asText());
+        }
+        assertFalse(text.contains("exported_job"), file.toString());
+      }
+    }
+    JsonNode training =
+        new ObjectMapper()
+            .readTree(DashboardMetrics.DASHBOARDS.resolve("kft-training.json").toFile());
+    assertEquals("job_id", training.path("templating").path("list").path(1).path("name").asText());
+    assertEquals(
+        "kft_trainer_loss{job_id=~\"$job_id\"}",
+        training.path("panels").path(0).path("targets").path(0).path("expr").asText(),
+        "the loss panel follows the chosen jobs");
   }
 
   @Test

@@ -274,6 +274,7 @@ class PipelineE2ETest {
     Run jobs = kft("job", jobId);
     assertTrue(jobs.out().contains("COMPLETED"), jobs.out());
     inTheOrderItHappened(kft("watch", jobId), name);
+    loggedAsJsonWithItsJobId(jobId);
     JsonNode listed = Json.mapper().readTree(kft("jobs", "-o", "json").out());
     assertTrue(listed.findValuesAsText("jobId").contains(jobId), "kft jobs -o json lists it");
     Path target = home.resolve("downloaded");
@@ -284,6 +285,33 @@ class PipelineE2ETest {
     for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
     }
+  }
+
+  /**
+   * The services log JSON, as in production, and the trainer's lines about the job (written on its
+   * worker thread) carry the job's id in a field of their own.
+   */
+  private void loggedAsJsonWithItsJobId(String jobId) throws Exception {
+    List<String> lines;
+    try (var logs = Files.list(home.resolve("logs"))) {
+      lines = new ArrayList<>();
+      for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("trainer")).toList()) {
+        lines.addAll(Files.readAllLines(log));
+      }
+    }
+    List<JsonNode> mine = new ArrayList<>();
+    for (String line : lines) {
+      if (line.startsWith("{") && line.contains(jobId)) {
+        mine.add(Json.mapper().readTree(line));
+      }
+    }
+    assertTrue(
+        mine.stream()
+            .anyMatch(
+                l ->
+                    l.path("mdc").path("job_id").asText().equals(jobId)
+                        && l.path("message").asText().contains(" steps from step ")),
+        "a JSON line with the job's job_id: " + mine);
   }
 
   /**

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * A consumer loop on a thread of its own for services whose work on one record takes long (data
@@ -42,6 +43,10 @@ import org.jboss.logging.Logger;
  * ({@link DeadLetters}) and committed past, and so is one whose handling keeps failing past its
  * retry budget ({@link Failures}).
  *
+ * <p>While a record is handled, its key (the job id: every loop reads job-keyed topics) is in the
+ * logging context as {@value #JOB_ID}, on the loop's thread and on the worker's, so that every log
+ * line about a job names it (a field of its own in JSON logs).
+ *
  * <p>A subclass that is a CDI bean needs no lifecycle code of its own: it inherits the observers
  * that start the loop with the application and stop it before the application ends, and {@link
  * LoopReadiness} reports it.
@@ -51,6 +56,9 @@ import org.jboss.logging.Logger;
 public abstract class RecordLoop<R extends AutoCloseable> {
 
   private static final Logger LOG = Logger.getLogger(RecordLoop.class);
+
+  /** The logging context key of the job a log line is about. */
+  public static final String JOB_ID = "job_id";
 
   private final String name;
   private final KafkaConnection kafka;
@@ -172,7 +180,20 @@ public abstract class RecordLoop<R extends AutoCloseable> {
       Callable<T> work,
       Instant deadline,
       BooleanSupplier abandon) {
-    Future<T> future = worker.submit(work);
+    Object job = MDC.get(JOB_ID);
+    Future<T> future =
+        worker.submit(
+            () -> {
+              // the worker is a thread of its own: it inherits no logging context
+              if (job != null) {
+                MDC.put(JOB_ID, job);
+              }
+              try {
+                return work.call();
+              } finally {
+                MDC.remove(JOB_ID);
+              }
+            });
     handover.busy(future);
     consumer.pause(consumer.assignment());
     try {
@@ -236,6 +257,9 @@ public abstract class RecordLoop<R extends AutoCloseable> {
       ConsumerRecord<String, byte[]> record)
       throws Exception {
     handover.inHand(new TopicPartition(record.topic(), record.partition()));
+    if (record.key() != null) {
+      MDC.put(JOB_ID, record.key());
+    }
     try {
       handle(consumer, resources, record);
       failures.clear();
@@ -251,6 +275,7 @@ public abstract class RecordLoop<R extends AutoCloseable> {
       failures.clear();
     } finally {
       handover.inHand(null);
+      MDC.remove(JOB_ID);
     }
   }
 

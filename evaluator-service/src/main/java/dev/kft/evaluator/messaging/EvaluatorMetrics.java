@@ -44,7 +44,7 @@ public class EvaluatorMetrics {
                 bestGauges.put(
                     id,
                     Gauge.builder("kft.evaluator.best.metric", value, AtomicReference::get)
-                        .tag("job", id)
+                        .tag("job_id", id)
                         .tag("metric", state.metric())
                         .description("best value so far of the job's metric_for_best_model")
                         .register(registry));

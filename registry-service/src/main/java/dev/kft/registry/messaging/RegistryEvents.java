@@ -7,6 +7,7 @@ import dev.kft.messaging.Backoff;
 import dev.kft.messaging.ConsumedEvents;
 import dev.kft.messaging.DeadLetters;
 import dev.kft.messaging.PoisonRecordException;
+import dev.kft.messaging.RecordLoop;
 import dev.kft.registry.persistence.JobRepository;
 import dev.kft.registry.registration.Registrar;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.MDC;
 
 /**
  * Consumes {@code kft.jobs}, {@code kft.job-events}, {@code kft.checkpoints} and {@code
@@ -85,14 +87,21 @@ public class RegistryEvents {
     if (event == null) {
       return;
     }
-    String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-    if (event instanceof ModelCandidate candidate) {
-      database.run("registering " + where, () -> register(candidate));
-      relay.wake();
-      return;
-    }
-    if (database.run("tracking " + where, () -> jobs.record(event))) {
-      metrics.counter("kft.registry.events", "type", event.getClass().getSimpleName()).increment();
+    MDC.put(RecordLoop.JOB_ID, event.jobId());
+    try {
+      String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+      if (event instanceof ModelCandidate candidate) {
+        database.run("registering " + where, () -> register(candidate));
+        relay.wake();
+        return;
+      }
+      if (database.run("tracking " + where, () -> jobs.record(event))) {
+        metrics
+            .counter("kft.registry.events", "type", event.getClass().getSimpleName())
+            .increment();
+      }
+    } finally {
+      MDC.remove(RecordLoop.JOB_ID);
     }
   }
 

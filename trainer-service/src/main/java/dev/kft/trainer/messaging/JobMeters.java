@@ -26,11 +26,11 @@ final class JobMeters implements AutoCloseable {
     this.gauges =
         List.of(
             Gauge.builder("kft.trainer.loss", loss, AtomicReference::get)
-                .tag("job", jobId)
+                .tag("job_id", jobId)
                 .description("mean training loss of the last progress report")
                 .register(registry),
             Gauge.builder("kft.trainer.learning.rate", learningRate, AtomicReference::get)
-                .tag("job", jobId)
+                .tag("job_id", jobId)
                 .description("learning rate at the last progress report")
                 .register(registry));
   }

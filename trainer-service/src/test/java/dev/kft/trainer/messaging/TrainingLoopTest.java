@@ -174,7 +174,7 @@ class TrainingLoopTest {
         .body(containsString("kft_trainer_step_duration_seconds_count"))
         .body(containsString("kft_trainer_checkpoint_duration_seconds_count"))
         .body(containsString("kft_trainer_resident_memory_bytes"))
-        .body(not(containsString("kft_trainer_loss{job=\"" + jobId)));
+        .body(not(containsString("job_id=\"" + jobId)));
   }
 
   @Test
