@@ -41,7 +41,11 @@ final class JobSpecValidator {
     root.string("name");
     Setting.Values model = model(required(root, "model"));
     DatasetRules.check(required(root, "dataset"));
-    MethodRules.check(root.object("method"));
+    SpecNode method = root.object("method");
+    if (method != null) {
+      warnings.addAll(PeftConfigNames.translate(method));
+    }
+    MethodRules.check(method);
     SpecNode section = root.object("training");
     if (section != null) {
       warnings.addAll(TrainingArgumentNames.translate(section));

@@ -49,8 +49,15 @@ final class TrainingRules {
   }
 
   private static void earlyStopping(SpecNode training, IntervalStrategy eval) {
-    if (!training.has("metric_for_best_model")) {
-      training.problem("metric_for_best_model", "required when early_stopping_patience is set");
+    // as in transformers, load_best_model_at_end without a metric ranks checkpoints by loss
+    boolean loadBest =
+        training.raw("load_best_model_at_end") != null
+            && training.raw("load_best_model_at_end").asBoolean(false);
+    if (!training.has("metric_for_best_model") && !loadBest) {
+      training.problem(
+          "metric_for_best_model",
+          "required when early_stopping_patience is set (load_best_model_at_end: true makes it"
+              + " loss)");
     }
     if (!training.has("eval_strategy")) {
       training.problem(
