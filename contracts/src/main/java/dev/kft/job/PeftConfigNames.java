@@ -53,14 +53,7 @@ final class PeftConfigNames {
       if (inference != null && inference.asBoolean(false)) {
         section.problem("inference_mode", "true would freeze the adapter; a kft job trains it");
       }
-      for (Map.Entry<String, String> ignored : WITHOUT_EFFECT.entrySet()) {
-        if (node.remove(ignored.getKey()) != null) {
-          warnings.add(
-              new Problem(
-                  section.pathOf(ignored.getKey()),
-                  "has no effect in kft (" + ignored.getValue() + "); accepted and ignored"));
-        }
-      }
+      warnings.addAll(TrainingArgumentNames.setAside(section, WITHOUT_EFFECT));
     }
     warnings.sort((a, b) -> a.path().compareTo(b.path()));
     return warnings;

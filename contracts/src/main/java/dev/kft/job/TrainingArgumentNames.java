@@ -68,16 +68,25 @@ final class TrainingArgumentNames {
           new Problem(
               training.pathOf(old), "is deprecated in transformers; read as training." + current));
     }
-    for (Map.Entry<String, String> ignored : WITHOUT_EFFECT.entrySet()) {
-      if (node.has(ignored.getKey())) {
-        node.remove(ignored.getKey());
+    warnings.addAll(setAside(training, WITHOUT_EFFECT));
+    warnings.sort((a, b) -> a.path().compareTo(b.path()));
+    return warnings;
+  }
+
+  /**
+   * Removes the keys of {@code withoutEffect} from {@code section}; returns a warning for each,
+   * saying why it has no effect.
+   */
+  static List<Problem> setAside(SpecNode section, Map<String, String> withoutEffect) {
+    List<Problem> warnings = new ArrayList<>();
+    for (Map.Entry<String, String> ignored : withoutEffect.entrySet()) {
+      if (section.section().remove(ignored.getKey()) != null) {
         warnings.add(
             new Problem(
-                training.pathOf(ignored.getKey()),
+                section.pathOf(ignored.getKey()),
                 "has no effect in kft (" + ignored.getValue() + "); accepted and ignored"));
       }
     }
-    warnings.sort((a, b) -> a.path().compareTo(b.path()));
     return warnings;
   }
 }
