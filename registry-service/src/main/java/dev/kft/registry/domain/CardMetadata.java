@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kft.checkpoint.HubModelId;
 import dev.kft.events.DatasetPrepared;
 import dev.kft.events.ModelCandidate;
+import dev.kft.job.DatasetSpec;
 import dev.kft.job.JobSpec;
 import dev.kft.job.MethodType;
 import dev.kft.json.Json;
@@ -16,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The YAML front matter of a version's model card, in the fields the Hugging Face hub reads: the
- * library that loads the directory, the base model, language, task, tags, and the test metrics as a
- * {@code model-index}.
+ * library that loads the directory, the base model, language and dataset (from the version's {@code
+ * language} and {@code dataset} tags), task, tags, and the test metrics as a {@code model-index}.
  */
 final class CardMetadata {
 
@@ -42,6 +43,10 @@ final class CardMetadata {
         languages.add(code.strip());
       }
     }
+    String dataset = spec.registry().tags().get("dataset");
+    if (dataset != null) {
+      card.putArray("datasets").add(dataset);
+    }
     card.put("pipeline_tag", "text-classification");
     card.putArray("tags").add("kft").add(method.id());
     ArrayNode metrics = card.putArray("metrics");
@@ -65,11 +70,15 @@ final class CardMetadata {
       String name, ModelCandidate candidate, DatasetPrepared prepared) {
     ObjectNode result = Json.mapper().createObjectNode();
     result.putObject("task").put("type", "text-classification").put("name", "Text Classification");
-    String uri = prepared.spec().dataset().uri();
+    // the hub dataset the registry's 'dataset' tag names, else the file the test split came from
+    DatasetSpec data = prepared.spec().dataset();
+    String file =
+        data.uri() != null ? data.uri() : data.testUri() != null ? data.testUri() : data.trainUri();
+    String type = prepared.spec().registry().tags().getOrDefault("dataset", file);
     result
         .putObject("dataset")
-        .put("name", uri.substring(uri.lastIndexOf('/') + 1))
-        .put("type", uri)
+        .put("name", type.substring(type.lastIndexOf('/') + 1))
+        .put("type", type)
         .put("split", "test");
     ArrayNode metrics = result.putArray("metrics");
     testMetrics(candidate)
