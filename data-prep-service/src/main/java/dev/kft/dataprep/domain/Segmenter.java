@@ -130,7 +130,10 @@ final class Segmenter {
     return new String(Character.toChars(text.codePointAt(start)));
   }
 
-  /** Joins tokens back: a space only between two tokens that are not CJK characters. */
+  /**
+   * Joins tokens back: a space only between two words of a script written with spaces (a letter or
+   * digit that is not CJK ends the one and starts the other); never beside CJK text or punctuation.
+   */
   String join(List<String> tokens, boolean cjkMode) {
     if (!cjkMode) {
       return String.join(" ", tokens);
@@ -138,12 +141,18 @@ final class Segmenter {
     StringBuilder out = new StringBuilder();
     String previous = null;
     for (String t : tokens) {
-      if (previous != null && !isCjk(previous.codePointAt(0)) && !isCjk(t.codePointAt(0))) {
+      if (previous != null
+          && spacedWord(previous.codePointBefore(previous.length()))
+          && spacedWord(t.codePointAt(0))) {
         out.append(' ');
       }
       out.append(t);
       previous = t;
     }
     return out.toString();
+  }
+
+  private static boolean spacedWord(int c) {
+    return Character.isLetterOrDigit(c) && !isCjk(c);
   }
 }

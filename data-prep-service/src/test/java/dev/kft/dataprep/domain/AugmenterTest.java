@@ -104,6 +104,31 @@ class AugmenterTest {
   }
 
   @Test
+  void randomSwapMovesWholeWords() {
+    String text = "房间很干净，服务也很好，早餐品种丰富";
+    Augmenter augmenter =
+        new Augmenter(List.of("random_swap"), 0.3, Segmentation.AUTO, Synonyms.shipped(), null);
+    List<String> words = new Segmenter(Segmentation.AUTO, Synonyms.shipped()).tokens(text);
+    int moved = 0;
+    for (int seed = 0; seed < 20; seed++) {
+      Augmenter.Edited out = augmenter.apply("random_swap", text, new Random(seed));
+      assertEquals(sorted(text), sorted(out.text()), "the same characters");
+      for (String w : words) {
+        assertTrue(out.text().contains(w), w + " stays whole in " + out.text());
+      }
+      moved += out.words();
+    }
+    assertTrue(moved > 20, "words moved: " + moved);
+  }
+
+  private static String sorted(String text) {
+    return text.codePoints()
+        .sorted()
+        .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+        .toString();
+  }
+
+  @Test
   void augmentationIsSeededMarksItsRowsAndCountsPerOperation() throws Exception {
     Augmenter augmenter =
         new Augmenter(
