@@ -96,9 +96,16 @@ public final class KafkaAcls {
         Topics.deadLetters(Topics.CHECKPOINTS));
     serviceIds(t, EVALUATOR, false);
 
-    topics(t, REGISTRY, READ, Topics.WITH_DEAD_LETTERS.toArray(String[]::new));
-    // READ on kft.models: the relay commits its position there in each transaction
-    topics(t, REGISTRY, READ_WRITE, Topics.MODELS);
+    topics(
+        t,
+        REGISTRY,
+        READ,
+        Topics.WITH_DEAD_LETTERS.stream()
+            .filter(n -> !n.equals(Topics.JOBS))
+            .toArray(String[]::new));
+    // WRITE on kft.jobs: jobs submitted over HTTP (POST /api/jobs); READ on kft.models: the relay
+    // commits its position there in each transaction
+    topics(t, REGISTRY, READ_WRITE, Topics.JOBS, Topics.MODELS);
     topics(t, REGISTRY, WRITE, Topics.CONTROL);
     topics(
         t,
