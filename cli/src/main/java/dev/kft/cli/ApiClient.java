@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kft.io.Sha256;
 import dev.kft.json.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,6 +71,44 @@ final class ApiClient {
         authorized(request(path)).header("Content-Type", "application/json").POST(json(body)));
   }
 
+  /**
+   * Submits a job spec (its text, YAML or JSON) through {@code POST /api/jobs}; returns the answer
+   * ({@code jobId}, {@code warnings}). A refusal's problems are in the {@link Failure}'s message,
+   * one per line.
+   */
+  JsonNode submit(String spec, String jobId) throws IOException, InterruptedException {
+    return send(
+        authorized(request("/api/jobs?job_id=" + jobId))
+            .header("Content-Type", "application/yaml")
+            .POST(HttpRequest.BodyPublishers.ofString(spec)));
+  }
+
+  /**
+   * The job's server-sent events ({@code GET /api/jobs/{id}/events}), from after {@code
+   * lastEventId} when given; open until the stream ends or is closed.
+   */
+  InputStream events(String jobId, String lastEventId) throws IOException, InterruptedException {
+    HttpRequest.Builder b =
+        authorized(HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + jobId + "/events")))
+            .header("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+      throw new IOException("cannot reach " + base + " (is the stack up? kft status)", e);
+    }
+    if (r.statusCode() != 200) {
+      try (InputStream body = r.body()) {
+        JsonNode problem = Json.mapper().readTree(body.readAllBytes());
+        throw new Failure(r.statusCode(), problem.path("detail").asText("HTTP " + r.statusCode()));
+      }
+    }
+    return r.body();
+  }
+
   /** Downloads to {@code file} and checks the sha256 the registry sent; returns it. */
   String download(String path, Path file) throws IOException, InterruptedException {
     HttpResponse<Path> r =
@@ -108,8 +147,18 @@ final class ApiClient {
     JsonNode body =
         r.body().isBlank() ? Json.mapper().nullNode() : Json.mapper().readTree(r.body());
     if (r.statusCode() / 100 != 2) {
-      throw new Failure(
-          r.statusCode(), body.path("detail").asText("HTTP " + r.statusCode() + " " + r.body()));
+      StringBuilder detail =
+          new StringBuilder(body.path("detail").asText("HTTP " + r.statusCode() + " " + r.body()));
+      // a refused job spec names each problem at its path
+      body.path("problems")
+          .forEach(
+              p ->
+                  detail
+                      .append("\n  ")
+                      .append(p.path("path").asText())
+                      .append(": ")
+                      .append(p.path("message").asText()));
+      throw new Failure(r.statusCode(), detail.toString());
     }
     return body;
   }

@@ -1,22 +1,12 @@
 package dev.kft.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kft.events.CheckpointEvaluated;
-import dev.kft.events.DatasetPrepared;
 import dev.kft.events.Event;
 import dev.kft.events.EventDeserializer;
-import dev.kft.events.JobAccepted;
-import dev.kft.events.JobFailed;
-import dev.kft.events.JobRejected;
 import dev.kft.events.ModelCandidate;
 import dev.kft.events.ModelVersionRegistered;
 import dev.kft.events.Topics;
-import dev.kft.events.TrainingFinished;
-import dev.kft.events.TrainingFinished.Reason;
-import dev.kft.events.TrainingProgress;
-import dev.kft.events.TrainingStarted;
 import dev.kft.messaging.TopicScan;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,12 +37,8 @@ final class JobWatch {
 
   private final Settings settings;
   private final String jobId;
-  private final PrintStream out = System.out;
-  private final boolean terminal = System.console() != null;
+  private final WatchDisplay display = new WatchDisplay();
   private final Duration timeout;
-  private boolean progressShown;
-  private ModelVersionRegistered registered;
-  private TrainingProgress firstProgress;
   private Instant nextRegistryCheck = Instant.MAX;
   private final EventDeserializer events = new EventDeserializer();
   private final CatchUp catchUp = new CatchUp();
@@ -64,7 +50,7 @@ final class JobWatch {
   }
 
   ModelVersionRegistered registered() {
-    return registered;
+    return display.registered();
   }
 
   /** Prints the job's story until it ends; returns an exit code. */
@@ -95,7 +81,7 @@ final class JobWatch {
         }
       }
     }
-    line("gave up watching after " + timeout);
+    display.line("gave up watching after " + timeout);
     return TIMED_OUT;
   }
 
@@ -131,7 +117,7 @@ final class JobWatch {
     if (e instanceof ModelCandidate) {
       nextRegistryCheck = Instant.now().plusSeconds(2);
     }
-    return show(e);
+    return display.show(e);
   }
 
   /**
@@ -162,76 +148,12 @@ final class JobWatch {
       JsonNode job = ApiClient.registry(settings).get("/api/jobs/" + jobId);
       String status = job.path("status").asText();
       if (status.equals("NOT_APPROVED") || status.equals("FAILED")) {
-        line("job " + status + ": " + job.path("reason").asText());
+        display.line("job " + status + ": " + job.path("reason").asText());
         return status.equals("NOT_APPROVED") ? NOT_APPROVED : FAILED;
       }
     } catch (Exception e) {
       // the registry may be starting; ask again shortly
     }
     return null;
-  }
-
-  private Integer show(Event e) {
-    if (e instanceof JobAccepted a) {
-      line(
-          "accepted: "
-              + a.spec().registry().modelName()
-              + ", method "
-              + a.spec().method().type().id());
-      if (a.warnings() != null) {
-        a.warnings().forEach(w -> line("  warning: " + w));
-      }
-    } else if (e instanceof JobRejected r) {
-      line("rejected: " + r.reason());
-      r.problems().forEach(p -> line("  " + p));
-      return FAILED;
-    } else if (e instanceof DatasetPrepared p) {
-      line(Render.prepared(p));
-    } else if (e instanceof TrainingStarted s) {
-      line(Render.started(s));
-    } else if (e instanceof TrainingProgress p) {
-      if (firstProgress == null) {
-        firstProgress = p;
-      }
-      double seconds =
-          Duration.between(firstProgress.occurredAt(), p.occurredAt()).toMillis() / 1000.0;
-      double pace = seconds > 0 ? (p.step() - firstProgress.step()) / seconds : 0;
-      progress(Render.progress(p, pace, terminal));
-    } else if (e instanceof CheckpointEvaluated c) {
-      line(Render.evaluated(c));
-    } else if (e instanceof TrainingFinished f) {
-      line("training finished: " + f.reason() + " at step " + f.step());
-      if (f.reason() == Reason.CANCELLED) {
-        return FAILED;
-      }
-    } else if (e instanceof JobFailed f) {
-      line("FAILED in " + f.service() + " (" + f.stage() + "): " + f.reason());
-      return FAILED;
-    } else if (e instanceof ModelCandidate c) {
-      line(Render.candidate(c));
-    } else if (e instanceof ModelVersionRegistered v) {
-      registered = v;
-      line("registered " + v.modelName() + " v" + v.version() + " at " + v.artifactUri());
-      return REGISTERED;
-    }
-    return null;
-  }
-
-  private void progress(String text) {
-    if (terminal) {
-      out.print("\r" + text);
-      out.flush();
-      progressShown = true;
-    } else {
-      out.println(text);
-    }
-  }
-
-  private void line(String text) {
-    if (progressShown) {
-      out.println();
-      progressShown = false;
-    }
-    out.println(text);
   }
 }

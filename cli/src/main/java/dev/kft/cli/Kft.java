@@ -37,6 +37,17 @@ public final class Kft implements Runnable {
       description = "print the stack trace of an error, not just its one line")
   boolean verbose;
 
+  @CommandLine.Option(
+      names = "--registry-url",
+      scope = CommandLine.ScopeType.INHERIT,
+      paramLabel = "URL",
+      description =
+          "a remote stack's registry (or KFT_REGISTRY_URL): submit and watch go over its HTTP"
+              + " API, no Kafka needed; the token comes from KFT_TOKEN")
+  void registryUrl(String url) {
+    System.setProperty(Settings.REGISTRY_URL, url);
+  }
+
   public static void main(String[] args) {
     // no DJL is on this class path today; should any arrive (a local predict), it stays offline
     System.setProperty("ai.djl.offline", "true");
@@ -45,6 +56,8 @@ public final class Kft implements Runnable {
 
   /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
+    // an earlier run in this JVM (a test) must not leave its --registry-url behind
+    System.clearProperty(Settings.REGISTRY_URL);
     return new CommandLine(new Kft())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(Kft::oneLine)

@@ -16,12 +16,15 @@ import java.util.Properties;
  * kft-cli} user the command's Kafka clients are); environment variables {@code KFT_KAFKA}, {@code
  * KFT_KAFKA_CONFIG} (a Kafka client properties file: security protocol, SASL, TLS), {@code
  * KFT_REGISTRY}, {@code KFT_INFERENCE} and {@code KFT_TOKEN} point the command at another stack
- * instead.
+ * instead. {@code --registry-url} (or {@code KFT_REGISTRY_URL}) names a remote stack's registry and
+ * has the command reach it over HTTP alone: jobs are submitted and followed through its API, so no
+ * Kafka listener needs to be reachable.
  *
  * @param root the kft checkout (the current directory, or {@code KFT_ROOT})
  * @param home {@code <root>/.kft} unless {@code KFT_HOME} says otherwise: logs, process ids,
  *     artifacts, registry exports
  * @param kafkaSecurity the client settings that authenticate the command to Kafka
+ * @param overHttp whether jobs are submitted and followed through the registry's API, not Kafka
  */
 public record Settings(
     Path root,
@@ -30,9 +33,13 @@ public record Settings(
     String registry,
     String inference,
     String token,
-    Map<String, String> kafkaSecurity) {
+    Map<String, String> kafkaSecurity,
+    boolean overHttp) {
 
   static final String FILE = "stack.properties";
+
+  /** Where {@code --registry-url} leaves the remote registry for {@link #load}. */
+  static final String REGISTRY_URL = "kft.registry-url";
 
   /** Reads the settings of the current environment. */
   public static Settings load() {
@@ -41,6 +48,7 @@ public record Settings(
         Path.of(setting("kft.home", "KFT_HOME", root.resolve(".kft").toString()))
             .toAbsolutePath()
             .normalize();
+    String remote = setting(REGISTRY_URL, "KFT_REGISTRY_URL", null);
     Properties stack = new Properties();
     Path file = home.resolve(FILE);
     if (Files.isRegularFile(file)) {
@@ -54,10 +62,13 @@ public record Settings(
         root,
         home,
         env("KFT_KAFKA", stack.getProperty("kafka", "127.0.0.1:9092")),
-        env("KFT_REGISTRY", stack.getProperty("registry", "http://127.0.0.1:8084")),
+        remote != null
+            ? remote.replaceAll("/+$", "")
+            : env("KFT_REGISTRY", stack.getProperty("registry", "http://127.0.0.1:8084")),
         env("KFT_INFERENCE", stack.getProperty("inference", "http://127.0.0.1:8085")),
         env("KFT_TOKEN", stack.getProperty("token")),
-        kafkaSecurity(home));
+        kafkaSecurity(home),
+        remote != null);
   }
 
   /** How the command's own Kafka clients reach the broker and who they are. */

@@ -5,6 +5,7 @@ import dev.kft.events.EventSerializer;
 import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
 import dev.kft.job.JobIds;
+import dev.kft.json.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,9 +66,13 @@ final class SubmitCommand implements Callable<Integer> {
       return INVALID;
     }
     Settings settings = Settings.load();
-    publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), spec.get().tree(), user()));
+    if (settings.overHttp()) {
+      ApiClient.registry(settings).submit(Json.mapper().writeValueAsString(spec.get().tree()), id);
+    } else {
+      publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), spec.get().tree(), user()));
+    }
     System.out.println(id);
-    return watch ? new JobWatch(settings, id, Duration.ofMinutes(timeoutMinutes)).follow() : 0;
+    return watch ? WatchCommand.follow(settings, id, Duration.ofMinutes(timeoutMinutes)) : 0;
   }
 
   /** Publishes {@code submit} as the command's Kafka user. */

@@ -6,7 +6,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code kft watch JOB}: follows one job live to its end. */
+/**
+ * {@code kft watch JOB}: follows one job live to its end, from Kafka, or from the registry's event
+ * stream with {@code --registry-url}.
+ */
 @Command(
     name = "watch",
     description =
@@ -25,6 +28,13 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return new JobWatch(Settings.load(), jobId, Duration.ofMinutes(timeoutMinutes)).follow();
+    return follow(Settings.load(), jobId, Duration.ofMinutes(timeoutMinutes));
+  }
+
+  /** Follows a job through Kafka, or through the registry's API when the stack is remote. */
+  static int follow(Settings settings, String jobId, Duration timeout) throws Exception {
+    return settings.overHttp()
+        ? new StreamWatch(settings, jobId, timeout).follow()
+        : new JobWatch(settings, jobId, timeout).follow();
   }
 }

@@ -92,6 +92,11 @@ class CommandLineTest {
           "kft jobs: cannot reach http://127.0.0.1:9 (is the stack up? kft status)", lines.get(0));
       assertEquals("  (--verbose shows the stack trace)", lines.get(1));
 
+      Run remote = kft("jobs", "--registry-url", "http://127.0.0.1:7/");
+      assertTrue(
+          remote.err().startsWith("kft jobs: cannot reach http://127.0.0.1:7 "),
+          "--registry-url names the registry: " + remote.err());
+
       Run verbose = kft("jobs", "--verbose");
       assertEquals(1, verbose.exit());
       assertTrue(verbose.err().contains("\tat "), "a stack trace: " + verbose.err());

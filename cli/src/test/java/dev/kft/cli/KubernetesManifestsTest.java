@@ -109,8 +109,10 @@ class KubernetesManifestsTest {
             "ScaledObject",
             "TriggerAuthentication",
             "NetworkPolicy",
-            "PodMonitor"),
+            "PodMonitor",
+            "Ingress"),
         kinds);
+    ingressReachesTheRegistry(objects);
     typed(objects, "Namespace", Namespace.class);
     List<ConfigMap> configMaps = typed(objects, "ConfigMap", ConfigMap.class);
     List<Secret> secrets = typed(objects, "Secret", Secret.class);
@@ -214,6 +216,36 @@ class KubernetesManifestsTest {
     } else {
       assertEquals(null, gpu);
     }
+  }
+
+  /**
+   * The Ingress sends every path to the registry's http port, over TLS for the host the overlay's
+   * kft-ingress ConfigMap names, with the secret it names.
+   */
+  private static void ingressReachesTheRegistry(List<JsonNode> objects) {
+    JsonNode ingress = ofKind(objects, "Ingress").get(0);
+    JsonNode parameters =
+        ofKind(objects, "ConfigMap").stream()
+            .filter(m -> m.path("metadata").path("name").asText().equals("kft-ingress"))
+            .findFirst()
+            .orElseThrow()
+            .path("data");
+    JsonNode rule = ingress.path("spec").path("rules").path(0);
+    assertEquals(parameters.path("host").asText(), rule.path("host").asText());
+    JsonNode tls = ingress.path("spec").path("tls").path(0);
+    assertEquals(parameters.path("host").asText(), tls.path("hosts").path(0).asText());
+    assertEquals(parameters.path("tlsSecret").asText(), tls.path("secretName").asText());
+    JsonNode backend = rule.path("http").path("paths").path(0).path("backend").path("service");
+    assertEquals("registry", backend.path("name").asText());
+    assertEquals("http", backend.path("port").path("name").asText());
+    assertEquals(
+        "off",
+        ingress
+            .path("metadata")
+            .path("annotations")
+            .path("nginx.ingress.kubernetes.io/proxy-buffering")
+            .asText(),
+        "event streams are not buffered");
   }
 
   /** The Strimzi, CloudNativePG, KEDA and Prometheus Operator objects and what they refer to. */

@@ -288,6 +288,43 @@ class PipelineE2ETest {
   }
 
   /**
+   * A user who can reach only the registry's HTTP API (a remote deployment) submits and follows a
+   * job with --registry-url: the spec goes through POST /api/jobs, the story through the job's
+   * event stream.
+   */
+  @Test
+  void aJobIsSubmittedAndFollowedOverHttpAlone() throws Exception {
+    String name = "http-" + UUID.randomUUID().toString().substring(0, 8);
+    Path spec =
+        spec(
+            "full",
+            "max_steps: 10, eval_steps: 10, save_steps: 10",
+            "{model_name: %s, approval: 'eval_accuracy >= 0.0'}".formatted(name));
+    Run submitted =
+        kft(
+            "submit",
+            spec.toString(),
+            "--registry-url",
+            settings.registry(),
+            "--watch",
+            "--timeout-minutes",
+            "4");
+    assertEquals(0, submitted.exit(), submitted.out());
+    int last = -1;
+    for (String step :
+        List.of(
+            "accepted:",
+            "data:",
+            "training (full)",
+            "eval step 10",
+            "registered " + name + " v1")) {
+      int at = submitted.out().indexOf(step);
+      assertTrue(at > last, step + " comes after the step before it:\n" + submitted.out());
+      last = at;
+    }
+  }
+
+  /**
    * The services log JSON, as in production, and the trainer's lines about the job (written on its
    * worker thread) carry the job's id in a field of their own.
    */
