@@ -48,6 +48,7 @@ class ArchitectureTest {
     for (String module :
         List.of(
             "dev.kft.events.Event",
+            "dev.kft.charts.LineChartSvg",
             "dev.kft.checkpoint.BertConfig",
             "dev.kft.text.Encoder",
             "dev.kft.nn.BertClassifier",
@@ -57,6 +58,17 @@ class ArchitectureTest {
             "dev.kft.cli.Kft")) {
       assertTrue(classes.contain(module), module + " was not imported");
     }
+  }
+
+  @Test
+  void chartsAreDrawnFromPlainFigures() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.kft.charts..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("java..", "dev.kft.charts..")
+        .check(classes);
   }
 
   @Test

@@ -282,8 +282,21 @@ class PipelineE2ETest {
     assertEquals(0, download.exit(), download.out());
     predictionsOf(name, target);
     sameAsTheEvaluator(name, target.resolve("test_predictions.jsonl"));
-    for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "README.md")) {
+    for (String file :
+        List.of(
+            "config.json",
+            "model.safetensors",
+            "tokenizer.json",
+            "README.md",
+            "confusion_matrix.svg",
+            "loss.svg",
+            "evaluation.svg")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
+      if (file.endsWith(".svg")) {
+        assertTrue(
+            Files.readString(target.resolve("README.md")).contains("](" + file + ")"),
+            "the model card shows " + file);
+      }
     }
   }
 
@@ -707,6 +720,11 @@ class PipelineE2ETest {
             "adapter/adapter_config.json",
             "adapter/adapter_model.safetensors")) {
       assertTrue(Files.isRegularFile(target.resolve(file)), file + " downloaded");
+      if (file.endsWith(".svg")) {
+        assertTrue(
+            Files.readString(target.resolve("README.md")).contains("](" + file + ")"),
+            "the model card shows " + file);
+      }
     }
     assertTrue(
         Files.readString(target.resolve("adapter/adapter_config.json")).contains("\"LORA\""));

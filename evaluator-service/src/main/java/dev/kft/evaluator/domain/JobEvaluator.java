@@ -3,6 +3,7 @@ package dev.kft.evaluator.domain;
 import ai.djl.ndarray.NDManager;
 import dev.kft.batch.Split;
 import dev.kft.batch.TokenizedBatch;
+import dev.kft.charts.ConfusionMatrixSvg;
 import dev.kft.checkpoint.ModelSource;
 import dev.kft.checkpoint.PeftCheckpoint;
 import dev.kft.events.CheckpointEvaluated;

@@ -18,8 +18,17 @@ public final class ModelCard {
 
   private ModelCard() {}
 
+  /**
+   * The card's markdown.
+   *
+   * @param pictures the files of {@link VersionPictures} written beside it, shown where they belong
+   */
   public static String render(
-      String name, int version, ModelCandidate candidate, DatasetPrepared prepared) {
+      String name,
+      int version,
+      ModelCandidate candidate,
+      DatasetPrepared prepared,
+      java.util.Set<String> pictures) {
     JobSpec spec = prepared.spec();
     TrainingSpec t = spec.training();
     StringBuilder md = new StringBuilder();
@@ -41,6 +50,13 @@ public final class ModelCard {
     metrics(md, "Validation metrics (step " + candidate.step() + ")", candidate.evalMetrics());
     metrics(md, "Test metrics", candidate.testMetrics());
     matrix(md, "Test confusion matrix", candidate.testConfusionMatrix());
+    picture(md, pictures, VersionPictures.CONFUSION_MATRIX, "Test confusion matrix");
+    if (pictures.contains(VersionPictures.LOSS) || pictures.contains(VersionPictures.EVALUATION)) {
+      md.append("## Curves\n\n");
+      picture(md, pictures, VersionPictures.LOSS, "Training and validation loss");
+      picture(md, pictures, VersionPictures.EVALUATION, "Validation metrics");
+      picture(md, pictures, VersionPictures.LEARNING_RATE, "Learning rate");
+    }
     md.append("## Training\n\n| setting | value |\n| --- | --- |\n");
     row(md, "num_train_epochs", t.numTrainEpochs());
     row(md, "max_steps", t.maxSteps());
@@ -146,6 +162,13 @@ public final class ModelCard {
       md.append('\n');
     }
     md.append('\n');
+  }
+
+  private static void picture(
+      StringBuilder md, java.util.Set<String> pictures, String file, String alt) {
+    if (pictures.contains(file)) {
+      md.append("![").append(alt).append("](").append(file).append(")\n\n");
+    }
   }
 
   private static void row(StringBuilder md, String key, Object value) {

@@ -84,6 +84,7 @@ public final class VersionExport {
   /**
    * Writes {@code target} (a directory) and {@code target.zip}.
    *
+   * @param pictures the card's pictures by file name, written beside it
    * @param testPredictions the evaluator's per-example predictions on the test split, kept as
    *     {@value #TEST_PREDICTIONS}; or null
    * @throws IOException when a file is missing or the weights' sha256 is not {@code expectedSha256}
@@ -93,6 +94,7 @@ public final class VersionExport {
       Path target,
       String expectedSha256,
       String card,
+      Map<String, String> pictures,
       Format format,
       Path testPredictions)
       throws IOException {
@@ -145,6 +147,9 @@ public final class VersionExport {
       Files.copy(testPredictions, temp.resolve(TEST_PREDICTIONS));
     }
     Files.writeString(temp.resolve("README.md"), card, StandardCharsets.UTF_8);
+    for (Map.Entry<String, String> picture : pictures.entrySet()) {
+      Files.writeString(temp.resolve(picture.getKey()), picture.getValue(), StandardCharsets.UTF_8);
+    }
     String sha256 = Sha256.file(weights);
     long size = Files.size(weights);
     FileTrees.delete(target);

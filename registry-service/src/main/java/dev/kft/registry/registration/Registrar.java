@@ -12,7 +12,9 @@ import dev.kft.registry.domain.JobStatus;
 import dev.kft.registry.domain.Lineage;
 import dev.kft.registry.domain.ModelCard;
 import dev.kft.registry.domain.ModelVersion;
+import dev.kft.registry.domain.TrackedJob;
 import dev.kft.registry.domain.VersionExport;
+import dev.kft.registry.domain.VersionPictures;
 import dev.kft.registry.persistence.JobRepository;
 import dev.kft.registry.persistence.ModelRepository;
 import java.io.IOException;
@@ -98,12 +100,16 @@ public final class Registrar {
     Path target = modelRoot.resolve(name).resolve(String.valueOf(version.version()));
     VersionExport.Exported exported;
     try {
+      Map<String, String> pictures =
+          VersionPictures.render(
+              candidate, jobs.get(candidate.jobId()).map(TrackedJob::metrics).orElse(List.of()));
       exported =
           VersionExport.write(
               checkpoint,
               target.toAbsolutePath(),
               candidate.checkpointSha256(),
-              ModelCard.render(name, version.version(), candidate, prepared),
+              ModelCard.render(name, version.version(), candidate, prepared, pictures.keySet()),
+              pictures,
               new VersionExport.Format(
                   prepared.maxLength(),
                   prepared.spec().training().saveDtype(),

@@ -150,7 +150,13 @@ class VersionExportTest {
     String announced = Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS));
     VersionExport.Exported exported =
         VersionExport.write(
-            checkpoint, target, announced, "card", VersionExport.Format.float32(64), null);
+            checkpoint,
+            target,
+            announced,
+            "card",
+            Map.of(),
+            VersionExport.Format.float32(64),
+            null);
 
     float[] adapted = logits(checkpoint);
     float[] merged = logits(target);
@@ -191,13 +197,14 @@ class VersionExportTest {
     Path wide = dir.resolve("registry/m/1");
     Path narrow = dir.resolve("registry/m/2");
     VersionExport.write(
-        checkpoint, wide, announced, "card", VersionExport.Format.float32(64), null);
+        checkpoint, wide, announced, "card", Map.of(), VersionExport.Format.float32(64), null);
     VersionExport.Exported exported =
         VersionExport.write(
             checkpoint,
             narrow,
             announced,
             "card",
+            Map.of(),
             new VersionExport.Format(64, SaveDtype.BFLOAT16, "bf16"),
             null);
     assertEquals(exported.sha256(), Sha256.file(narrow.resolve(ModelSource.WEIGHTS)));
@@ -240,6 +247,7 @@ class VersionExportTest {
         target,
         Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
         "card",
+        Map.of(),
         VersionExport.Format.float32(64),
         null);
     assertArrayEquals(
@@ -267,6 +275,7 @@ class VersionExportTest {
                     dir.resolve("registry/x/1"),
                     Sha256.file(checkpoint.resolve(PeftCheckpoint.WEIGHTS)),
                     "card",
+                    Map.of(),
                     VersionExport.Format.float32(64),
                     null));
     assertTrue(e.getMessage().contains("the checkpoint was trained on"), e.getMessage());

@@ -1,4 +1,4 @@
-package dev.kft.evaluator.domain;
+package dev.kft.charts;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.kft.evaluator.domain;
+package dev.kft.charts;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
