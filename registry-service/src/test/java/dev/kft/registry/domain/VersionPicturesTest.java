@@ -4,16 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kft.events.ConfusionMatrix;
-import dev.kft.events.Event;
 import dev.kft.events.ModelCandidate;
-import dev.kft.events.ParameterCount;
-import dev.kft.events.TrainingFinished.Reason;
-import dev.kft.job.JobSpecs;
 import dev.kft.registry.domain.TrackedJob.MetricPoint;
-import dev.kft.testing.TinyDatasets;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,25 +21,9 @@ import org.w3c.dom.NodeList;
 class VersionPicturesTest {
 
   private static final ModelCandidate CANDIDATE =
-      new ModelCandidate(
-          Event.newId(),
-          "j",
-          Instant.now(),
-          20,
-          "file:/c",
-          "sha",
-          false,
-          new ParameterCount(1, 1),
-          "d",
+      Cards.candidate(
           List.of("差评", "好评"),
-          Map.of("eval_f1", 0.9),
-          null,
-          null,
-          Map.of("test_accuracy", 0.91),
-          new ConfusionMatrix(List.of("差评", "好评"), List.of(List.of(40L, 5L), List.of(3L, 52L))),
-          null,
-          Reason.COMPLETED,
-          null);
+          new ConfusionMatrix(List.of("差评", "好评"), List.of(List.of(40L, 5L), List.of(3L, 52L))));
 
   private static List<MetricPoint> metrics() {
     List<MetricPoint> points = new ArrayList<>();
@@ -94,15 +72,8 @@ class VersionPicturesTest {
             "m",
             1,
             CANDIDATE,
-            TinyDatasets.trainOnly(
-                "j",
-                JobSpecs.validate(
-                        JobSpecs.parse(
-                            "{model: {source: m}, dataset: {uri: d.csv}, registry: {model_name: m}}"))
-                    .spec(),
-                8,
-                0,
-                12),
+            Cards.prepared(
+                "{model: {source: m}, dataset: {uri: d.csv}, registry: {model_name: m}}"),
             pictures.keySet());
     for (String file : pictures.keySet()) {
       assertTrue(card.contains("](" + file + ")"), "the card shows " + file);
