@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class StreamWatch {
 
+  /** How long a job unknown to the registry is waited for before the watch gives up on it. */
+  private static final Duration UNTRACKED = Duration.ofSeconds(30);
+
   private final Settings settings;
   private final String jobId;
   private final Duration timeout;
@@ -35,7 +38,8 @@ final class StreamWatch {
 
   /** Prints the job's story until it ends; returns an exit code, as {@link JobWatch#follow}. */
   int follow() throws Exception {
-    Instant deadline = Instant.now().plus(timeout);
+    Instant start = Instant.now();
+    Instant deadline = start.plus(timeout);
     ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
     try {
       while (Instant.now().isBefore(deadline)) {
@@ -50,7 +54,11 @@ final class StreamWatch {
             return end;
           }
         } catch (ApiClient.Failure f) {
-          throw f;
+          // a job submitted a moment ago may not be tracked yet: the registry reads kft.jobs too
+          if (f.status != 404 || Instant.now().isAfter(start.plus(UNTRACKED))) {
+            throw f;
+          }
+          Thread.sleep(1_000);
         } catch (IOException e) {
           // the connection dropped: come back after a pause, from the last event seen
           Thread.sleep(2_000);
