@@ -126,8 +126,10 @@ class SecuredBrokerTest {
       assertTrue(as.write(Topics.deadLetters(topic)), topic);
     }
     assertTrue(as.write(Topics.CONTROL));
+    // jobs submitted over HTTP (POST /api/jobs) go on kft.jobs as the command's do
+    assertTrue(as.write(Topics.JOBS), "the registry submits jobs it was given over HTTP");
     assertFalse(as.write(Topics.EVALUATIONS), "the registry wrote an evaluation");
-    assertFalse(as.write(Topics.JOBS), "the registry wrote kft.jobs");
+    assertFalse(as.write(Topics.JOB_EVENTS), "the registry wrote a job event");
     for (String other : List.of(KafkaAcls.DATA_PREP, KafkaAcls.TRAINER, KafkaAcls.INFERENCE)) {
       assertFalse(as(other).write(Topics.MODELS), other + " wrote kft.models");
     }
