@@ -322,19 +322,10 @@ class PipelineE2ETest {
             "--watch",
             "--timeout-minutes",
             "4");
-    assertEquals(0, submitted.exit(), submitted.out());
-    int last = -1;
-    for (String step :
+    inOrder(
+        submitted,
         List.of(
-            "accepted:",
-            "data:",
-            "training (full)",
-            "eval step 10",
-            "registered " + name + " v1")) {
-      int at = submitted.out().indexOf(step);
-      assertTrue(at > last, step + " comes after the step before it:\n" + submitted.out());
-      last = at;
-    }
+            "accepted:", "data:", "training (full)", "eval step 10", "registered " + name + " v1"));
   }
 
   /**
@@ -369,9 +360,8 @@ class PipelineE2ETest {
    * on three topics read partition by partition.
    */
   private static void inTheOrderItHappened(Run replay, String name) {
-    assertEquals(0, replay.exit(), replay.out());
-    int last = -1;
-    for (String step :
+    inOrder(
+        replay,
         List.of(
             "accepted:",
             "data:",
@@ -379,9 +369,16 @@ class PipelineE2ETest {
             "eval step 10",
             "eval step 20",
             "candidate:",
-            "registered " + name)) {
-      int at = replay.out().indexOf(step);
-      assertTrue(at > last, step + " comes after the step before it:\n" + replay.out());
+            "registered " + name));
+  }
+
+  /** A run that ended well and printed each of {@code steps}, each after the one before. */
+  private static void inOrder(Run run, List<String> steps) {
+    assertEquals(0, run.exit(), run.out());
+    int last = -1;
+    for (String step : steps) {
+      int at = run.out().indexOf(step);
+      assertTrue(at > last, step + " comes after the step before it:\n" + run.out());
       last = at;
     }
   }
