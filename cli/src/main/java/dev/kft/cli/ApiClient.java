@@ -94,12 +94,8 @@ final class ApiClient {
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
-    HttpResponse<InputStream> r;
-    try {
-      r = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
-      throw new IOException("cannot reach " + base + " (is the stack up? kft status)", e);
-    }
+    HttpResponse<InputStream> r =
+        exchange(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() != 200) {
       try (InputStream body = r.body()) {
         JsonNode problem = Json.mapper().readTree(body.readAllBytes());
@@ -138,12 +134,7 @@ final class ApiClient {
   }
 
   private JsonNode send(HttpRequest.Builder b) throws IOException, InterruptedException {
-    HttpResponse<String> r;
-    try {
-      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
-      throw new IOException("cannot reach " + base + " (is the stack up? kft status)", e);
-    }
+    HttpResponse<String> r = exchange(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode body =
         r.body().isBlank() ? Json.mapper().nullNode() : Json.mapper().readTree(r.body());
     if (r.statusCode() / 100 != 2) {
@@ -161,5 +152,15 @@ final class ApiClient {
       throw new Failure(r.statusCode(), detail.toString());
     }
     return body;
+  }
+
+  /** Sends a request; a stack that cannot be reached is said so in one line. */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body)
+      throws IOException, InterruptedException {
+    try {
+      return http.send(request, body);
+    } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+      throw new IOException("cannot reach " + base + " (is the stack up? kft status)", e);
+    }
   }
 }

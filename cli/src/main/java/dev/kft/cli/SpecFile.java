@@ -12,6 +12,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * A job spec file as {@code kft submit} and {@code kft validate} read it: parsed, with the {@code
@@ -22,6 +24,23 @@ import java.util.Optional;
  * @param checked the validation of that tree
  */
 record SpecFile(JsonNode tree, ValidatedSpec checked) {
+
+  /** The spec file and its {@code --set} overrides, as the commands that read a spec take them. */
+  static final class Arguments {
+    @Parameters(paramLabel = "JOB.yaml", description = "the job spec (YAML or JSON)")
+    Path file;
+
+    @Option(
+        names = "--set",
+        paramLabel = "KEY=VALUE",
+        description = "override one setting, e.g. --set training.learning_rate=3e-5 (repeatable)")
+    List<String> overrides = List.of();
+
+    /** The spec as {@link SpecFile#read} reads it. */
+    Optional<SpecFile> read(PrintStream err) throws IOException {
+      return SpecFile.read(file, overrides, err);
+    }
+  }
 
   /** Reads {@code file}; empty when it cannot be read or is not a valid spec (all said on err). */
   static Optional<SpecFile> read(Path file, List<String> overrides, PrintStream err)

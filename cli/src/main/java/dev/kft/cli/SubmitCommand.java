@@ -6,10 +6,8 @@ import dev.kft.events.SubmitJob;
 import dev.kft.events.Topics;
 import dev.kft.job.JobIds;
 import dev.kft.json.Json;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,8 +17,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code kft submit JOB.yaml [--set KEY=VALUE ...]}: validates a job spec locally and publishes it
@@ -32,14 +30,7 @@ final class SubmitCommand implements Callable<Integer> {
   /** Exit code of a spec with problems. */
   static final int INVALID = 2;
 
-  @Parameters(paramLabel = "JOB.yaml", description = "the job spec (YAML or JSON)")
-  Path file;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "override one setting, e.g. --set training.learning_rate=3e-5 (repeatable)")
-  List<String> overrides = List.of();
+  @Mixin SpecFile.Arguments spec;
 
   @Option(names = "--watch", description = "follow the job to its end")
   boolean watch;
@@ -55,8 +46,8 @@ final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Optional<SpecFile> spec = SpecFile.read(file, overrides, System.err);
-    if (spec.isEmpty()) {
+    Optional<SpecFile> read = spec.read(System.err);
+    if (read.isEmpty()) {
       return INVALID;
     }
     String id = jobId != null ? jobId : UUID.randomUUID().toString();
@@ -67,9 +58,9 @@ final class SubmitCommand implements Callable<Integer> {
     }
     Settings settings = Settings.load();
     if (settings.overHttp()) {
-      ApiClient.registry(settings).submit(Json.mapper().writeValueAsString(spec.get().tree()), id);
+      ApiClient.registry(settings).submit(Json.mapper().writeValueAsString(read.get().tree()), id);
     } else {
-      publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), spec.get().tree(), user()));
+      publish(settings, new SubmitJob(Event.newId(), id, Instant.now(), read.get().tree(), user()));
     }
     System.out.println(id);
     return watch ? WatchCommand.follow(settings, id, Duration.ofMinutes(timeoutMinutes)) : 0;

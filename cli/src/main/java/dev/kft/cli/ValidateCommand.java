@@ -2,13 +2,11 @@ package dev.kft.cli;
 
 import dev.kft.job.JobSpec;
 import dev.kft.json.Json;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code kft validate JOB.yaml}: checks a job spec as the pipeline would, with no stack running (no
@@ -19,21 +17,14 @@ import picocli.CommandLine.Parameters;
     description = "Check a job spec offline; exit 0 when valid, 2 with its problems.")
 final class ValidateCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "JOB.yaml", description = "the job spec (YAML or JSON)")
-  Path file;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KEY=VALUE",
-      description = "override one setting first, as kft submit --set does (repeatable)")
-  List<String> overrides = List.of();
+  @Mixin SpecFile.Arguments arguments;
 
   @Option(names = "--print", description = "print the spec with every default filled in (YAML)")
   boolean print;
 
   @Override
   public Integer call() throws Exception {
-    Optional<SpecFile> spec = SpecFile.read(file, overrides, System.err);
+    Optional<SpecFile> spec = arguments.read(System.err);
     if (spec.isEmpty()) {
       return SubmitCommand.INVALID;
     }
@@ -42,7 +33,7 @@ final class ValidateCommand implements Callable<Integer> {
       System.out.print(Json.yaml().writeValueAsString(s));
     } else {
       System.out.println(
-          file
+          arguments.file
               + ": valid ("
               + s.method().type().id()
               + " fine-tuning of "

@@ -131,7 +131,17 @@ public class JobRepository {
     return counts;
   }
 
+  /** A job with its timeline and metric history. */
   public Optional<TrackedJob> get(String jobId) throws SQLException {
+    return find(jobId, true);
+  }
+
+  /** A job's status and reason alone, as listings show it: one row read, for frequent checks. */
+  public Optional<TrackedJob> summary(String jobId) throws SQLException {
+    return find(jobId, false);
+  }
+
+  private Optional<TrackedJob> find(String jobId, boolean whole) throws SQLException {
     try (Connection connection = db.getConnection();
         PreparedStatement statement =
             connection.prepareStatement("select * from job where job_id = ?")) {
@@ -140,7 +150,10 @@ public class JobRepository {
         if (!row.next()) {
           return Optional.empty();
         }
-        return Optional.of(job(row, timeline(connection, jobId), metricHistory(connection, jobId)));
+        return Optional.of(
+            whole
+                ? job(row, timeline(connection, jobId), metricHistory(connection, jobId))
+                : job(row, List.of(), List.of()));
       }
     }
   }

@@ -197,6 +197,11 @@ public class ModelRepository {
     return found.stream().findFirst();
   }
 
+  /** Every version of every model, by model name and version. */
+  public List<ModelVersion> allVersions() throws SQLException {
+    return versions("order by v.name, v.version", new Object[0]);
+  }
+
   public List<ModelVersion> versions(String name) throws SQLException {
     return versions("where v.name = ? order by v.version", new Object[] {name});
   }

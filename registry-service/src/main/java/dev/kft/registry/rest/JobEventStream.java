@@ -78,7 +78,7 @@ public class JobEventStream {
       @Context SseEventSink sink,
       @Context Sse sse)
       throws Exception {
-    if (jobs.get(id).isEmpty()) {
+    if (jobs.summary(id).isEmpty()) {
       throw Problem.notFound("no job '" + id + "'");
     }
     long resumeAfter = position(lastEventId);
@@ -130,7 +130,7 @@ public class JobEventStream {
         quietSince = Instant.now();
         continue;
       }
-      TrackedJob job = jobs.get(id).orElseThrow();
+      TrackedJob job = jobs.summary(id).orElseThrow();
       if (job.status().terminal()) {
         sink.send(sse.newEventBuilder().name("end").data(ending(job)).build())
             .toCompletableFuture()

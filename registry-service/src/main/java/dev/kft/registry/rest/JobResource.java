@@ -83,7 +83,7 @@ public class JobResource {
             p -> {
               throw Problem.badRequest("job_id: " + p);
             });
-    if (jobs.get(id).isPresent()) {
+    if (jobs.summary(id).isPresent()) {
       throw new Problem(Response.Status.CONFLICT, "job_id: a job '" + id + "' exists already");
     }
     JsonNode tree;

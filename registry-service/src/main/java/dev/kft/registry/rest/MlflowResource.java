@@ -139,11 +139,9 @@ public class MlflowResource {
       throws SQLException {
     SearchFilter where = filter(filter);
     List<ModelVersion> found = new ArrayList<>();
-    for (RegisteredModel m : models.models(null, null, null)) {
-      for (ModelVersion v : models.versions(m.name())) {
-        if (where.test(a -> "name".equals(a) ? v.name() : v.jobId(), v.tags())) {
-          found.add(v);
-        }
+    for (ModelVersion v : models.allVersions()) {
+      if (where.test(a -> "name".equals(a) ? v.name() : v.jobId(), v.tags())) {
+        found.add(v);
       }
     }
     Comparator<ModelVersion> byName = Comparator.comparing(ModelVersion::name);
