@@ -6,9 +6,10 @@ import java.util.Locale;
 
 /**
  * Draws metric curves as SVG: series of (step, value) points against one step axis, with ticks, a
- * legend and optionally one marked step (the best checkpoint). A series longer than {@value
- * #MAX_POINTS} points is thinned to that many, keeping the lowest and highest value of each stretch
- * so that spikes survive. Text is left to the viewer's fonts, so names in any script render.
+ * legend and marked steps (the best checkpoint, an early-stopping decision). A series longer than
+ * {@value #MAX_POINTS} points is thinned to that many, keeping the lowest and highest value of each
+ * stretch so that spikes survive. Text is left to the viewer's fonts, so names in any script
+ * render.
  */
 public final class LineChartSvg {
 
@@ -33,7 +34,7 @@ public final class LineChartSvg {
    */
   public record Series(String name, List<double[]> points) {}
 
-  /** A step to point out, such as the checkpoint chosen as the best. */
+  /** A step to point out, such as the checkpoint chosen as the best; labels stack downwards. */
   public record Mark(double step, String label) {}
 
   private LineChartSvg() {}
@@ -41,9 +42,9 @@ public final class LineChartSvg {
   /**
    * Draws the series; an empty chart (no points at all) says so instead of drawing axes.
    *
-   * @param mark the step to mark, or null
+   * @param marks the steps to mark, none for a plain chart
    */
-  public static String render(String title, String xLabel, List<Series> series, Mark mark) {
+  public static String render(String title, String xLabel, List<Series> series, List<Mark> marks) {
     StringBuilder svg = new StringBuilder();
     svg.append(
         String.format(
@@ -70,8 +71,8 @@ public final class LineChartSvg {
     for (int i = 0; i < series.size(); i++) {
       curve(svg, frame, series.get(i), COLOURS[i % COLOURS.length], i);
     }
-    if (mark != null) {
-      double x = frame.x(mark.step());
+    for (int i = 0; i < marks.size(); i++) {
+      double x = frame.x(marks.get(i).step());
       svg.append(
           String.format(
               Locale.ROOT,
@@ -82,8 +83,8 @@ public final class LineChartSvg {
               x,
               HEIGHT - BOTTOM,
               x + 4,
-              TOP + 12,
-              escape(mark.label())));
+              TOP + 12 + 13 * i,
+              escape(marks.get(i).label())));
     }
     return svg.append("</svg>\n").toString();
   }

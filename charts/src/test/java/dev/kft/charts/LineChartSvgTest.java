@@ -41,7 +41,10 @@ class LineChartSvgTest {
     Document svg =
         parse(
             LineChartSvg.render(
-                "Loss", "step", List.of(loss), new LineChartSvg.Mark(20, "best: step 20")));
+                "Loss",
+                "step",
+                List.of(loss),
+                List.of(new LineChartSvg.Mark(20, "best: step 20"))));
     Element line = (Element) svg.getElementsByTagName("polyline").item(0);
     assertEquals("训练 loss <train>", line.getAttribute("data-series"));
     double[][] xy = points(line);
@@ -77,7 +80,7 @@ class LineChartSvgTest {
     assertEquals("0.002", Ticks.label(0.002));
     assertEquals("1.5", Ticks.label(1.5));
     assertEquals("2.0e-05", Ticks.label(2e-5));
-    String empty = LineChartSvg.render("Loss", "step", List.of(), null);
+    String empty = LineChartSvg.render("Loss", "step", List.of(), List.of());
     assertEquals(0, parse(empty).getElementsByTagName("polyline").getLength());
     assertTrue(empty.contains("no figures yet"));
   }

@@ -42,8 +42,8 @@ public final class VersionPictures {
       pictures.put(
           CONFUSION_MATRIX, ConfusionMatrixSvg.render(m.labels(), counts, "Test confusion matrix"));
     }
-    LineChartSvg.Mark chosen =
-        new LineChartSvg.Mark(candidate.step(), "this version: step " + candidate.step());
+    List<LineChartSvg.Mark> chosen =
+        List.of(new LineChartSvg.Mark(candidate.step(), "this version: step " + candidate.step()));
     List<Series> loss = new ArrayList<>();
     series(metrics, "train", "loss").map(p -> new Series("training loss", p)).ifPresent(loss::add);
     series(metrics, "eval", "eval_loss")
@@ -65,7 +65,7 @@ public final class VersionPictures {
     series(metrics, "train", "learning_rate")
         .map(p -> new Series("learning rate", p))
         .ifPresent(rate::add);
-    chart(pictures, LEARNING_RATE, "Learning rate", rate, null);
+    chart(pictures, LEARNING_RATE, "Learning rate", rate, List.of());
     return pictures;
   }
 
@@ -90,9 +90,9 @@ public final class VersionPictures {
       String file,
       String title,
       List<Series> series,
-      LineChartSvg.Mark mark) {
+      List<LineChartSvg.Mark> marks) {
     if (!series.isEmpty()) {
-      pictures.put(file, LineChartSvg.render(title, "step", series, mark));
+      pictures.put(file, LineChartSvg.render(title, "step", series, marks));
     }
   }
 }
