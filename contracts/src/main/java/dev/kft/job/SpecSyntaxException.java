@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonLocation;
 /** Thrown when a job spec's text is not YAML or JSON at all; says where reading stopped. */
 public class SpecSyntaxException extends RuntimeException {
 
+  private final int line;
+
   public SpecSyntaxException(String message, JsonLocation location) {
     super(
         location == null
@@ -15,5 +17,11 @@ public class SpecSyntaxException extends RuntimeException {
                 + location.getColumnNr()
                 + ": "
                 + message);
+    this.line = location == null ? 0 : location.getLineNr();
+  }
+
+  /** The line where reading stopped, from 1; 0 when unknown. */
+  public int line() {
+    return line;
   }
 }

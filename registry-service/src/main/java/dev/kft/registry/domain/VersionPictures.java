@@ -70,7 +70,7 @@ public final class VersionPictures {
   }
 
   /** Validation figures that are scores (accuracy, f1, ...), not losses, times or speeds. */
-  private static boolean scoreLike(String name) {
+  static boolean scoreLike(String name) {
     return !name.contains("loss") && !name.contains("runtime") && !name.contains("per_second");
   }
 

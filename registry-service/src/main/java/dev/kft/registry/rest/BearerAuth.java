@@ -44,7 +44,8 @@ public class BearerAuth implements ContainerRequestFilter {
     RegistryConfig config = settings.get();
     boolean read =
         READS.contains(request.getMethod())
-            || MlflowResource.READS_BY_POST.contains(request.getUriInfo().getPath());
+            || MlflowResource.READS_BY_POST.contains(request.getUriInfo().getPath())
+            || ConsoleResource.VALIDATE.equals(request.getUriInfo().getPath());
     Optional<String> given = bearer(request);
     if (given.isPresent() && matches(given.get(), config.apiToken())) {
       request.setSecurityContext(as(config.apiTokenUser()));

@@ -146,7 +146,7 @@ public class JobResource {
     return Response.accepted(job).build();
   }
 
-  private static JobStatus status(String name) {
+  static JobStatus status(String name) {
     try {
       return JobStatus.valueOf(name.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {

@@ -1,0 +1,3 @@
+-- The console follows every job at once (GET /api/console/jobs/live): it asks which jobs have events
+-- recorded after the last position it saw.
+create index job_event_by_seq on job_event (seq);
