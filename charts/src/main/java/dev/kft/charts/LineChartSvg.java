@@ -16,6 +16,9 @@ public final class LineChartSvg {
   /** The most points drawn per series. */
   public static final int MAX_POINTS = 1000;
 
+  /** Series of at most this many points get a dot on each. */
+  static final int DOTTED = 40;
+
   static final int WIDTH = 640;
   static final int HEIGHT = 320;
   static final int LEFT = 64;
@@ -34,7 +37,7 @@ public final class LineChartSvg {
    */
   public record Series(String name, List<double[]> points) {}
 
-  /** A step to point out, such as the checkpoint chosen as the best; labels stack downwards. */
+  /** A step to point out, such as the checkpoint chosen as the best; labels stack upwards. */
   public record Mark(double step, String label) {}
 
   private LineChartSvg() {}
@@ -73,17 +76,21 @@ public final class LineChartSvg {
     }
     for (int i = 0; i < marks.size(); i++) {
       double x = frame.x(marks.get(i).step());
+      // a label near the right edge is written leftwards, so that it stays inside the picture
+      boolean leftwards = x > WIDTH / 2.0;
       svg.append(
           String.format(
               Locale.ROOT,
               "<line class=\"mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\""
-                  + " stroke-dasharray=\"4 3\"/>%n<text x=\"%.1f\" y=\"%d\" font-size=\"11\">%s</text>%n",
+                  + " stroke-dasharray=\"4 3\"/>%n<text x=\"%.1f\" y=\"%d\" font-size=\"11\""
+                  + " text-anchor=\"%s\">%s</text>%n",
               x,
               TOP,
               x,
               HEIGHT - BOTTOM,
-              x + 4,
-              TOP + 12 + 13 * i,
+              leftwards ? x - 4 : x + 4,
+              HEIGHT - BOTTOM - 6 - 13 * i,
+              leftwards ? "end" : "start",
               escape(marks.get(i).label())));
     }
     return svg.append("</svg>\n").toString();
@@ -126,8 +133,9 @@ public final class LineChartSvg {
   }
 
   private static void curve(StringBuilder svg, Frame f, Series s, String colour, int index) {
+    List<double[]> drawn = thin(s.points(), MAX_POINTS);
     StringBuilder points = new StringBuilder();
-    for (double[] p : thin(s.points(), MAX_POINTS)) {
+    for (double[] p : drawn) {
       points.append(String.format(Locale.ROOT, "%.1f,%.1f ", f.x(p[0]), f.y(p[1])));
     }
     svg.append(
@@ -142,6 +150,18 @@ public final class LineChartSvg {
             TOP + 16 + 14 * index,
             colour,
             escape(s.name())));
+    if (drawn.size() <= DOTTED) {
+      // few points (evaluations, versions): each is drawn, so that a lone one is seen at all
+      for (double[] p : drawn) {
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>%n",
+                f.x(p[0]),
+                f.y(p[1]),
+                colour));
+      }
+    }
   }
 
   /**

@@ -84,4 +84,36 @@ class LineChartSvgTest {
     assertEquals(0, parse(empty).getElementsByTagName("polyline").getLength());
     assertTrue(empty.contains("no figures yet"));
   }
+
+  @Test
+  void aShortSeriesHasADotOnEachPointAndTwoMarksStackWithoutOverlapping() throws Exception {
+    List<double[]> few = List.of(new double[] {1, 0.8});
+    List<double[]> many = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      many.add(new double[] {i, Math.sin(i)});
+    }
+    Document chart =
+        parse(
+            LineChartSvg.render(
+                "f1 by version",
+                "version",
+                List.of(new LineChartSvg.Series("one version", few)),
+                List.of(new LineChartSvg.Mark(1, "best"), new LineChartSvg.Mark(1, "stopped"))));
+    assertEquals(1, chart.getElementsByTagName("circle").getLength(), "the lone point is seen");
+    List<String> labelHeights = new ArrayList<>();
+    var texts = chart.getElementsByTagName("text");
+    for (int i = 0; i < texts.getLength(); i++) {
+      Element t = (Element) texts.item(i);
+      if (t.getTextContent().equals("best") || t.getTextContent().equals("stopped")) {
+        labelHeights.add(t.getAttribute("y"));
+      }
+    }
+    assertEquals(2, labelHeights.size());
+    assertTrue(!labelHeights.get(0).equals(labelHeights.get(1)), "labels " + labelHeights);
+    Document dense =
+        parse(
+            LineChartSvg.render(
+                "loss", "step", List.of(new LineChartSvg.Series("loss", many)), List.of()));
+    assertEquals(0, dense.getElementsByTagName("circle").getLength(), "a dense curve is a line");
+  }
 }

@@ -49,21 +49,33 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// Says why a picture is not there (yet), in its place; the picture stays, to be shown later.
+function missing(img, message) {
+  img.hidden = true;
+  let note = img.nextElementSibling;
+  if (!note || !note.classList.contains('missing')) {
+    note = el('p', { class: 'muted missing', 'data-missing': img.alt });
+    img.after(note);
+  }
+  note.textContent = message;
+}
+
 // Shows a server-drawn picture; fetched with the token, since <img> cannot send it.
 async function picture(img, url) {
   try {
     const response = await fetch(url, { headers: headers(), signal: leaving.signal });
-    if (!response.ok) {
-      img.replaceWith(el('p', { class: 'muted', 'data-missing': img.alt }, await problemOf(response)));
-      return;
-    }
+    if (!response.ok) return missing(img, await problemOf(response));
     const blob = await response.blob();
     const typed = url.endsWith('.svg') ? new Blob([blob], { type: 'image/svg+xml' }) : blob;
     const previous = img.src;
     img.src = URL.createObjectURL(typed);
+    img.hidden = false;
+    if (img.nextElementSibling && img.nextElementSibling.classList.contains('missing')) {
+      img.nextElementSibling.remove();
+    }
     if (previous.startsWith('blob:')) URL.revokeObjectURL(previous);
   } catch (e) {
-    if (e.name !== 'AbortError') img.replaceWith(el('p', { class: 'error' }, e.message));
+    if (e.name !== 'AbortError') missing(img, e.message);
   }
 }
 
@@ -166,7 +178,10 @@ async function jobsPage(params) {
     if (name !== 'job') return;
     const row = body.querySelector('tr[data-job="' + CSS.escape(job.jobId) + '"]');
     if (row) row.replaceWith(jobRow(job));
-    else if (number_ === 1 && (!status || status === job.status)) body.prepend(jobRow(job));
+    else if (number_ === 1 && (!status || status === job.status)) {
+      body.prepend(jobRow(job));
+      document.getElementById('job-total').textContent = '(' + (++list.total) + ')';
+    }
   });
 }
 
@@ -190,7 +205,7 @@ function dataSummary(prepared) {
 function facts(pairs) {
   return el('dl', { class: 'facts' },
     pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
-      .map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+      .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
 async function jobPage(id) {
@@ -304,8 +319,9 @@ async function showVersion(name, v) {
 async function modelPage(name) {
   const base = '/api/models/' + encodeURIComponent(name);
   const [versions, history] = await Promise.all([api(base + '/versions'), api(base + '/alias-history')]);
+  // the headline scores, as the charts draw them; every figure is in the version's files
   const metrics = [...new Set(versions.flatMap(v => Object.keys(v.testMetrics || {})))]
-    .filter(m => !/loss|runtime|per_second/.test(m)).sort();
+    .filter(m => /^test_(accuracy|f1|f1_macro|precision|recall|mcc|roc_auc)$/.test(m)).sort();
   const chart = el('img', { alt: 'metric across versions', id: 'metric-chart' });
   const show = metric => picture(chart, '/api/console/models/' + encodeURIComponent(name) +
     '/charts/' + encodeURIComponent(metric.replace(/^test_/, '')) + '.svg');

@@ -49,7 +49,7 @@ public final class JobCharts {
     return marks;
   }
 
-  /** Validation figures that are scores (accuracy, f1, ...), not losses, times or speeds. */
+  /** Whether a validation figure is one of the headline scores (accuracy, f1, mcc, ...). */
   public static boolean scoreLike(String name) {
     return VersionPictures.scoreLike(name);
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -69,9 +70,13 @@ public final class VersionPictures {
     return pictures;
   }
 
-  /** Validation figures that are scores (accuracy, f1, ...), not losses, times or speeds. */
+  /** The validation scores worth a curve: not losses, times, counts or per-label figures. */
+  private static final Set<String> HEADLINE =
+      Set.of("accuracy", "f1", "f1_macro", "precision", "recall", "mcc", "roc_auc");
+
+  /** Whether a validation figure is one of the headline scores the charts draw. */
   static boolean scoreLike(String name) {
-    return !name.contains("loss") && !name.contains("runtime") && !name.contains("per_second");
+    return HEADLINE.contains(name.replaceFirst("^eval_", ""));
   }
 
   private static java.util.Optional<List<double[]>> series(
