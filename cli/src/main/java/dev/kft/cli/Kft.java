@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       ModelsCommand.Download.class,
       PredictCommand.class,
       ServeCommand.class,
+      StackCommands.Console.class,
       StackCommands.Up.class,
       StackCommands.Down.class,
       StackCommands.Status.class,

@@ -57,6 +57,7 @@ final class StackCommands {
       System.out.println("starting the local stack in " + settings.home());
       stack(settings, ports.ports(), n).up();
       System.out.println("stack is up; logs in " + settings.home().resolve("logs"));
+      System.out.println(Console.address(Settings.load()));
       return 0;
     }
   }
@@ -93,6 +94,37 @@ final class StackCommands {
       new LocalStack(settings, ports.ports(), LocalStack.recordedReplicas(settings))
           .status()
           .forEach(System.out::println);
+      return 0;
+    }
+  }
+
+  /** {@code kft console}. */
+  @Command(
+      name = "console",
+      description =
+          "Show the web console's address; --token prints the registry's write token alone, to"
+              + " paste into the console.")
+  static final class Console implements Callable<Integer> {
+    @Option(names = "--token", description = "print the write token alone")
+    boolean token;
+
+    static String address(Settings settings) {
+      return "web console: " + settings.registry() + "/ (its token: kft console --token)";
+    }
+
+    @Override
+    public Integer call() {
+      Settings settings = Settings.load();
+      if (!token) {
+        System.out.println(address(settings));
+        return 0;
+      }
+      if (settings.token() == null || settings.token().isBlank()) {
+        System.err.println(
+            "kft: no registry token here: start the local stack (kft up) or set KFT_TOKEN");
+        return 2;
+      }
+      System.out.println(settings.token());
       return 0;
     }
   }

@@ -3,11 +3,12 @@ package dev.kft.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -86,11 +87,23 @@ final class Browser implements AutoCloseable {
     return driver.findElement(By.cssSelector(css));
   }
 
-  /** Saves what the browser shows as a PNG file under {@link #SCREENSHOTS}. */
+  /**
+   * Saves the whole page, below the window's edge too, as a PNG file under {@link #SCREENSHOTS}.
+   */
   Path screenshot(String name) throws Exception {
     Files.createDirectories(SCREENSHOTS);
     Path file = SCREENSHOTS.resolve(name + ".png");
-    Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    Number width = (Number) driver.executeScript("return document.documentElement.scrollWidth;");
+    Number height = (Number) driver.executeScript("return document.documentElement.scrollHeight;");
+    Map<String, Object> shot =
+        driver.executeCdpCommand(
+            "Page.captureScreenshot",
+            Map.of(
+                "captureBeyondViewport",
+                true,
+                "clip",
+                Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+    Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
     return file;
   }
 

@@ -106,6 +106,26 @@ class CommandLineTest {
   }
 
   @Test
+  void theConsoleCommandNamesTheAddressAndHandsOverTheToken(@TempDir Path home) throws Exception {
+    System.setProperty("kft.home", home.toString());
+    try {
+      Files.writeString(home.resolve(Settings.FILE), "registry=http://127.0.0.1:8184\n");
+      Run address = kft("console");
+      assertEquals(0, address.exit(), address.err());
+      assertTrue(address.out().startsWith("web console: http://127.0.0.1:8184/"), address.out());
+      Run none = kft("console", "--token");
+      assertEquals(2, none.exit());
+      assertTrue(none.err().contains("no registry token"), none.err());
+      Files.writeString(
+          home.resolve(Settings.FILE), "registry=http://127.0.0.1:8184\ntoken=s3cret-token\n");
+      Run token = kft("console", "--token");
+      assertEquals("s3cret-token", token.out().strip());
+    } finally {
+      System.clearProperty("kft.home");
+    }
+  }
+
+  @Test
   void everyExampleNamesTheSchemaForEditorsAndIsValid() throws Exception {
     try (Stream<Path> files = Files.list(EXAMPLES)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {

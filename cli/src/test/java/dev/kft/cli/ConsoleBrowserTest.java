@@ -147,6 +147,11 @@ class ConsoleBrowserTest {
     String first = browser.await(JOB, d -> stepOf(jobId).isEmpty() ? null : stepOf(jobId));
     String later = browser.await(JOB, d -> stepOf(jobId).equals(first) ? null : stepOf(jobId));
     assertNotEquals(first, later);
+    Object bar =
+        browser.driver.executeScript(
+            "return document.querySelector(arguments[0]).style.width;",
+            "tr[data-job='" + jobId + "'] .bar > span");
+    assertTrue(String.valueOf(bar).endsWith("%"), "the progress bar is drawn: " + bar);
     assertEquals(
         Boolean.TRUE,
         browser.driver.executeScript("return window.kftNotReloaded === true;"),
@@ -172,7 +177,7 @@ class ConsoleBrowserTest {
     }
     String data = browser.find("#data-summary").getText();
     assertTrue(data.contains("rows read") && data.contains("train"), data);
-    assertTrue(browser.find("#spec").getText().contains("max_steps: 300"));
+    assertTrue(browser.find("#spec").getAttribute("textContent").contains("max_steps: 300"));
     browser.screenshot("console-job");
   }
 

@@ -41,6 +41,8 @@ function el(tag, attributes = {}, ...children) {
   for (const [k, v] of Object.entries(attributes)) {
     if (v === undefined || v === null) continue;
     if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    // through the style object: the page's policy forbids style attributes
+    else if (k === 'width') node.style.width = v;
     else node.setAttribute(k, v);
   }
   for (const c of children.flat()) {
@@ -133,7 +135,7 @@ function progressCells(job) {
   const share = p && p.totalSteps ? Math.min(1, p.step / p.totalSteps) : 0;
   return [
     el('td', { class: 'progress' },
-      el('span', { class: 'bar' }, el('span', { style: 'width:' + (100 * share).toFixed(1) + '%' })),
+      el('span', { class: 'bar' }, el('span', { width: (100 * share).toFixed(1) + '%' })),
       ' ', el('span', { class: 'step' }, p ? p.step + '/' + p.totalSteps : '')),
     el('td', { class: 'num loss' }, p ? number(p.loss) : ''),
     el('td', { class: 'num lr' }, p ? number(p.learningRate, 3) : ''),
@@ -215,9 +217,10 @@ async function jobPage(id) {
   const data = el('div');
   const timeline = el('ol', { id: 'timeline' });
   const spec = el('pre', { id: 'spec' });
+  const specShown = el('details', {}, el('summary', {}, 'Spec, with its defaults'), spec);
   page.replaceChildren(el('h1', {}, 'Job ', el('code', {}, id)), head,
     el('h2', {}, 'Curves'), el('div', { class: 'charts' }, charts.map(c => images[c])),
-    el('h2', {}, 'Data'), data, el('h2', {}, 'Events'), timeline, el('h2', {}, 'Spec'), spec);
+    el('h2', {}, 'Data'), data, el('h2', {}, 'Events'), timeline, el('h2', {}, 'Spec'), specShown);
   let pending = null;
   async function refresh() {
     pending = null;

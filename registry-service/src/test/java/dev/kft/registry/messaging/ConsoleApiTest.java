@@ -320,7 +320,12 @@ class ConsoleApiTest {
         .get("/console/")
         .then()
         .statusCode(200)
-        .body(containsString("kft console"));
+        .body(containsString("kft console"))
+        .header("Content-Security-Policy", containsString("script-src 'self'"));
+    given()
+        .get("/api/console/jobs")
+        .then()
+        .header("Content-Security-Policy", containsString("default-src 'self'"));
     String script =
         given()
             .auth()
