@@ -202,12 +202,21 @@ class ConsoleBrowserTest {
         "the version lists its new alias");
     assertTrue(browser.driver.getCurrentUrl().contains(model));
     browser.screenshot("console-model");
+    browser.click("#nav-models");
+    WebElement listed =
+        browser.await(QUICK, d -> d.findElement(By.cssSelector("tr[data-model='" + model + "']")));
+    assertTrue(listed.getText().contains("champion → v1"), listed.getText());
+    browser.click("tr[data-model='" + model + "'] a");
+    browser.await(QUICK, d -> !d.findElements(By.id("versions")).isEmpty());
   }
 
   private void theModelCardIsRendered() throws Exception {
     browser.click("#versions tbody tr[data-version='1'] .show-card");
     browser.await(QUICK, d -> !d.findElements(By.cssSelector("#card table")).isEmpty());
     browser.await(QUICK, d -> shown("#card img"));
-    assertTrue(browser.find("#lineage").getText().contains("dataset"));
+    String lineage = browser.find("#lineage").getText();
+    assertTrue(
+        lineage.contains("Dataset sha256") && lineage.contains("kft.batches partition"), lineage);
+    browser.screenshot("console-card");
   }
 }

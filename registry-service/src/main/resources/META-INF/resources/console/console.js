@@ -301,11 +301,31 @@ function versionRow(name, v, metrics) {
       el('button', { class: 'show-card', onclick: () => showVersion(name, v) }, 'card & lineage')] : ''));
 }
 
+// Where a version came from: its job, base model, checkpoint and the exact data it saw.
+function lineage(v) {
+  const l = v.lineage || {};
+  const d = l.datasetPrepared || {};
+  const batches = Object.entries(d.splits || {}).filter(([, s]) => s.offsets).map(([split, s]) =>
+    ['Batches of ' + split, 'kft.batches partition ' + s.offsets.partition + ', offsets ' +
+      s.offsets.fromOffset + ' to ' + s.offsets.untilOffset + ' (' + s.rows + ' rows)']);
+  return el('div', { id: 'lineage' },
+    facts([
+      ['Job', el('a', { href: '#/jobs/' + encodeURIComponent(v.jobId) }, v.jobId)],
+      ['Base model', l.baseModel],
+      ['Checkpoint', l.checkpoint],
+      ['Dataset sha256', d.datasetSha256],
+      ['Source files sha256', d.sourceSha256],
+      ['Tokenizer sha256', d.tokenizerSha256],
+      ...batches,
+    ]),
+    el('details', {}, el('summary', {}, 'Everything recorded'),
+      el('pre', {}, JSON.stringify(l, null, 2))));
+}
+
 async function showVersion(name, v) {
   const target = document.getElementById('version-detail');
   const card = el('div', { class: 'card', id: 'card' }, 'loading…');
-  target.replaceChildren(el('h2', {}, name + ' v' + v.version + ': lineage'),
-    el('pre', { id: 'lineage' }, JSON.stringify(v.lineage, null, 2)),
+  target.replaceChildren(el('h2', {}, name + ' v' + v.version + ': lineage'), lineage(v),
     el('h2', {}, 'Model card'), card);
   try {
     card.innerHTML = await api('/api/console/models/' + encodeURIComponent(name) + '/versions/' +

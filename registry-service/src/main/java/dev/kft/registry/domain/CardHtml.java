@@ -1,6 +1,8 @@
 package dev.kft.registry.domain;
 
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.node.Image;
 import org.commonmark.parser.Parser;
@@ -16,6 +18,8 @@ public final class CardHtml {
 
   private static final List<org.commonmark.Extension> EXTENSIONS =
       List.of(TablesExtension.create());
+  private static final Pattern FRONT_MATTER =
+      Pattern.compile("\\A---\\r?\\n(.*?)\\r?\\n---\\r?\\n", Pattern.DOTALL);
   private static final Parser PARSER = Parser.builder().extensions(EXTENSIONS).build();
 
   private CardHtml() {}
@@ -38,7 +42,19 @@ public final class CardHtml {
                       }
                     })
             .build();
-    return renderer.render(PARSER.parse(markdown));
+    // the front matter is the hub's metadata, not prose: shown folded, as it is
+    Matcher front = FRONT_MATTER.matcher(markdown);
+    if (!front.find()) {
+      return renderer.render(PARSER.parse(markdown));
+    }
+    return "<details class=\"front-matter\"><summary>Hugging Face metadata</summary><pre>"
+        + escape(front.group(1))
+        + "</pre></details>\n"
+        + renderer.render(PARSER.parse(markdown.substring(front.end())));
+  }
+
+  private static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   private static boolean relative(String url) {

@@ -256,6 +256,10 @@ class ConsoleApiTest {
             .extract()
             .asString();
     assertTrue(card.contains("<table>"), card);
+    assertTrue(
+        card.startsWith("<details class=\"front-matter\"><summary>Hugging Face metadata")
+            && card.contains("library_name: \"transformers\""),
+        "the hub's metadata is folded away, not rendered as prose: " + card);
     assertTrue(!card.contains("<script>"), "markup in a card is shown as text: " + card);
     String picture = "/api/2.0/mlflow-artifacts/artifacts/models/" + name + "/2/loss.svg";
     assertTrue(card.contains("src=\"" + picture + "\""), card);
