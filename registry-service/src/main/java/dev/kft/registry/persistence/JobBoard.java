@@ -151,6 +151,25 @@ public class JobBoard {
     return recorded;
   }
 
+  /**
+   * The jobs whose status changed after {@code since}: the registry ends a job (registered, not
+   * approved) without an event of its own, so a follower of the event log alone would miss it.
+   */
+  public List<String> changedAfter(Instant since) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (Connection connection = db.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement("select job_id from job where updated_at > ?")) {
+      bind(statement, since);
+      try (ResultSet row = statement.executeQuery()) {
+        while (row.next()) {
+          ids.add(row.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
   /** Some jobs as listings show them. */
   public List<Row> rows(Collection<String> jobIds) throws SQLException {
     if (jobIds.isEmpty()) {

@@ -14,8 +14,10 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +29,8 @@ import org.jboss.logging.Logger;
 /**
  * Every job's movement as server-sent events, for the console's job list: from the moment of
  * connecting, a {@code job} event with the job as listings show it (status, progress, ETA) each
- * time one of its events is recorded. One stream serves a whole list, so a browser's few
- * connections per server are not spent one per job.
+ * time one of its events is recorded or its status changes. One stream serves a whole list, so a
+ * browser's few connections per server are not spent one per job.
  */
 @Path("/api/console/jobs/live")
 @Tag(name = "Console")
@@ -39,6 +41,8 @@ public class JobBoardStream {
   private static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
   private static final long LOOK_BACK = 64;
+  // status changes are found by the time they were made: allow for clocks and slow commits
+  private static final Duration STATUS_LOOK_BACK = Duration.ofSeconds(10);
 
   private final JobBoard board;
   private final ExecutorService followers = Executors.newCachedThreadPool();
@@ -78,6 +82,7 @@ public class JobBoardStream {
   private void follow(long start, SseEventSink sink, Sse sse) throws Exception {
     long high = start;
     Set<Long> seen = new HashSet<>();
+    Map<String, Instant> shown = new HashMap<>();
     Instant quietSince = Instant.now();
     sink.send(sse.newEventBuilder().comment("following").build()).toCompletableFuture().get();
     while (!sink.isClosed()) {
@@ -92,23 +97,34 @@ public class JobBoardStream {
       }
       long keep = Math.max(start, high - LOOK_BACK);
       seen.removeIf(p -> p <= keep);
-      for (JobBoard.Row row : board.rows(moved)) {
-        sink.send(
-                sse.newEventBuilder()
-                    .name("job")
-                    .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                    .data(Json.mapper().writeValueAsString(row))
-                    .build())
-            .toCompletableFuture()
-            .get();
-        quietSince = Instant.now();
+      Instant now = Instant.now();
+      Set<String> candidates = new LinkedHashSet<>(moved);
+      candidates.addAll(board.changedAfter(now.minus(STATUS_LOOK_BACK)));
+      for (JobBoard.Row row : board.rows(candidates)) {
+        if (moved.contains(row.jobId()) || !row.updatedAt().equals(shown.get(row.jobId()))) {
+          send(sink, sse, row);
+          shown.put(row.jobId(), row.updatedAt());
+          quietSince = now;
+        }
       }
-      if (Duration.between(quietSince, Instant.now()).compareTo(KEEP_ALIVE) > 0) {
+      shown.values().removeIf(at -> at.isBefore(now.minus(STATUS_LOOK_BACK)));
+      if (Duration.between(quietSince, now).compareTo(KEEP_ALIVE) > 0) {
         // proxies close connections that stay silent
         sink.send(sse.newEventBuilder().comment("waiting").build());
-        quietSince = Instant.now();
+        quietSince = now;
       }
       Thread.sleep(POLL.toMillis());
     }
+  }
+
+  private static void send(SseEventSink sink, Sse sse, JobBoard.Row row) throws Exception {
+    sink.send(
+            sse.newEventBuilder()
+                .name("job")
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(Json.mapper().writeValueAsString(row))
+                .build())
+        .toCompletableFuture()
+        .get();
   }
 }

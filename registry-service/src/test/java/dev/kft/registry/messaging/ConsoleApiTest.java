@@ -15,6 +15,8 @@ import dev.kft.events.Event;
 import dev.kft.events.Topics;
 import dev.kft.events.TrainingFinished;
 import dev.kft.events.TrainingProgress;
+import dev.kft.registry.domain.JobStatus;
+import dev.kft.registry.persistence.JobRepository;
 import dev.kft.testing.Eventually;
 import dev.kft.testing.KafkaBrokerResource;
 import dev.kft.testing.KafkaTestClient;
@@ -23,6 +25,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URL;
@@ -36,6 +39,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The console's own API: job pages with progress, the live job list, charts, cards, validation. */
 @QuarkusTest
@@ -48,6 +52,8 @@ class ConsoleApiTest {
   URL root;
 
   private final KafkaTestClient kafka = KafkaTestClient.ofTestBroker();
+
+  @Inject JobRepository jobs;
 
   @BeforeAll
   static void readWithTheReadToken() {
@@ -138,7 +144,8 @@ class ConsoleApiTest {
   }
 
   @Test
-  void theLiveListReportsEachJobAsItMoves() throws Exception {
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void theLiveListReportsEachJobAsItMovesAndAsItEnds() throws Exception {
     RegistrationTest.Job job = new RegistrationTest.Job("{model_name: live}", 0.9);
     HttpResponse<java.io.InputStream> stream =
         HttpClient.newHttpClient()
@@ -163,6 +170,18 @@ class ConsoleApiTest {
         }
       }
       assertEquals(30, step);
+      // the registry ends jobs without an event of their own (not approved, registered): the
+      // list still hears of it
+      jobs.end(job.id, JobStatus.NOT_APPROVED, "eval_f1 0.9 < 0.95");
+      String status = "";
+      for (String line = lines.readLine();
+          line != null && !status.equals("NOT_APPROVED");
+          line = lines.readLine()) {
+        if (line.startsWith("data:") && line.contains(job.id)) {
+          status = JsonPath.from(line.substring(5)).getString("status");
+        }
+      }
+      assertEquals("NOT_APPROVED", status);
     }
   }
 
