@@ -250,10 +250,11 @@ async function jobPage(id) {
     }
   }
   await refresh();
-  // the stream replays the past first: refresh once things settle, at most every 2 s
-  follow('/api/jobs/' + encodeURIComponent(id) + '/events', name => {
-    if (!pending) pending = setTimeout(() => refresh().catch(() => {}), 2000);
-    return name !== 'end';
+  // the list's stream says when this job moves (no replay of its past): redraw at most every 1 s
+  follow('/api/console/jobs/live', (name, job) => {
+    if (name === 'job' && job.jobId === id && !pending) {
+      pending = setTimeout(() => refresh().catch(() => {}), 1000);
+    }
   });
 }
 

@@ -42,6 +42,14 @@ public class JobEventFeed {
         jobId);
   }
 
+  /** The job's events but its progress reports, by the time they occurred: its story. */
+  public List<Entry> milestones(String jobId) throws SQLException {
+    return query(
+        "select seq, type, occurred_at, payload from job_event where job_id = ?"
+            + " and type <> 'TrainingProgress' order by occurred_at, seq",
+        jobId);
+  }
+
   /** The job's events recorded after {@code seq}, in recording order. */
   public List<Entry> after(String jobId, long seq) throws SQLException {
     return query(

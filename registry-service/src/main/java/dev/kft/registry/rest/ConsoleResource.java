@@ -218,8 +218,7 @@ public class ConsoleResource {
   }
 
   private List<TimelineEntry> timeline(String id) throws SQLException {
-    return feed.all(id).stream()
-        .filter(e -> !e.type().equals("TrainingProgress"))
+    return feed.milestones(id).stream()
         .map(e -> new TimelineEntry(e.type(), e.occurredAt(), e.event()))
         .toList();
   }
