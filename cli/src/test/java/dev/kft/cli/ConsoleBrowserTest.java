@@ -20,8 +20,9 @@ import org.openqa.selenium.support.ui.Select;
  * The web console in a real browser on the real local stack: a user sets the token, submits a bad
  * spec and sees the problem at its line, submits a good one, watches its progress advance in the
  * job list without reloading, finds the job's curves, confusion matrix and data summary, moves an
- * alias and sees it in the history, and reads the model card. Screenshots of the pages are kept
- * under {@code target/screenshots} (the README's pictures come from there), and of any failure.
+ * alias and sees it in the history, reads the model card, and cancels a second job as it trains.
+ * Screenshots of the pages are kept under {@code target/screenshots} (the README's pictures come
+ * from there), and of any failure.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("e2e")
@@ -91,6 +92,19 @@ class ConsoleBrowserTest {
     browser.step("job-page", () -> theJobPageShowsCurvesMatrixAndData(jobId));
     browser.step("alias", () -> anAliasMovedShowsInItsHistory(model));
     browser.step("card", this::theModelCardIsRendered);
+    browser.step("cancel", () -> aRunningJobIsCancelledFromItsPage(model));
+  }
+
+  private void aRunningJobIsCancelledFromItsPage(String model) throws Exception {
+    browser.click("#nav-submit");
+    String jobId = submit(spec(model, "0.002").replace("max_steps: 300", "max_steps: 100000"));
+    browser.await(JOB, d -> d.findElement(By.id("job-status")).getText().equals("TRAINING"));
+    browser.click("#cancel");
+    browser.driver.switchTo().alert().accept();
+    browser.await(JOB, d -> d.findElement(By.id("job-status")).getText().equals("CANCELLED"));
+    assertTrue(
+        browser.driver.findElements(By.id("cancel")).isEmpty(), "an ended job offers no cancel");
+    assertTrue(browser.driver.getCurrentUrl().endsWith(jobId));
   }
 
   private void useTheToken() {

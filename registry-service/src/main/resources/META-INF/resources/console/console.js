@@ -259,6 +259,7 @@ async function jobPage(id) {
 }
 
 async function cancelJob(id) {
+  if (!confirm('Cancel job ' + id + '? Training stops at its next step.')) return;
   try {
     await api('/api/jobs/' + encodeURIComponent(id) + '/cancel', { method: 'POST' });
   } catch (e) {

@@ -86,6 +86,22 @@ public class JobRepository {
     }
   }
 
+  /**
+   * Tracks a job submitted through the API as {@code SUBMITTED} at once, so that the address the
+   * submission answers with finds it before its {@code SubmitJob} comes back from Kafka.
+   */
+  public void submitted(String jobId, Instant at) throws SQLException {
+    try (Connection connection = db.getConnection()) {
+      update(
+          connection,
+          "insert into job (job_id, status, created_at, updated_at) values (?, 'SUBMITTED', ?, ?)"
+              + " on conflict (job_id) do nothing",
+          jobId,
+          at,
+          at);
+    }
+  }
+
   /** Ends a job with a status the registry decided, unless it already ended. */
   public void end(String jobId, JobStatus status, String reason) throws SQLException {
     try (Connection connection = db.getConnection()) {

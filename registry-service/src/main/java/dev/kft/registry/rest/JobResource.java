@@ -96,8 +96,11 @@ public class JobResource {
     if (!checked.valid()) {
       return refused(checked.problems());
     }
-    publisher.submit(
-        new SubmitJob(Event.newId(), id, Instant.now(), tree, ModelResource.actor(caller)));
+    SubmitJob submit =
+        new SubmitJob(Event.newId(), id, Instant.now(), tree, ModelResource.actor(caller));
+    // published first: a job is tracked only once the pipeline has it
+    publisher.submit(submit);
+    jobs.submitted(id, submit.occurredAt());
     return Response.created(URI.create("/api/jobs/" + id))
         .entity(new Submitted(id, checked.warnings()))
         .build();

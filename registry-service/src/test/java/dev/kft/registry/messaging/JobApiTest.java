@@ -75,6 +75,8 @@ class JobApiTest {
         .header("Location", endsWith("/api/jobs/" + id))
         .body("jobId", equalTo(id))
         .body("warnings.path", equalTo(List.of("training.output_dir")));
+    // the answer's address finds the job at once, before its SubmitJob is read back from Kafka
+    given().get("/api/jobs/" + id).then().statusCode(200).body("status", equalTo("SUBMITTED"));
     SubmitJob submitted =
         (SubmitJob)
             kafka
