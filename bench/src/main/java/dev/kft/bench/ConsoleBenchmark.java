@@ -99,7 +99,10 @@ public final class ConsoleBenchmark {
   private static long seed(String jdbcUrl) throws Exception {
     try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", PASSWORD);
         Statement sql = db.createStatement()) {
-      for (String statement : ConsoleSeed.statements(JOBS)) {
+      for (String statement : ConsoleSeed.jobs(JOBS)) {
+        sql.execute(statement);
+      }
+      for (String statement : ConsoleSeed.model()) {
         sql.execute(statement);
       }
       sql.execute("analyze");

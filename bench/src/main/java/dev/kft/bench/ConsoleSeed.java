@@ -24,7 +24,8 @@ final class ConsoleSeed {
     return String.format("bench-%04d", n);
   }
 
-  static List<String> statements(int jobs) {
+  /** Jobs with their progress reports, evaluations and metric histories. */
+  static List<String> jobs(int jobs) {
     String each = "from generate_series(0, " + (jobs - 1) + ") j";
     return List.of(
         "insert into job (job_id, status, model_name, created_at, updated_at) select "
@@ -66,7 +67,12 @@ final class ConsoleSeed {
             + " cross join lateral generate_series(1, case when j = 0 then 101 else 2 end) s"
             + " cross join unnest(("
             + EVAL
-            + ")[1:case when j = 0 then 10 else 7 end]) n",
+            + ")[1:case when j = 0 then 10 else 7 end]) n");
+  }
+
+  /** A model with 50 versions, from jobs 1 to 50, and its alias moved to each in turn. */
+  static List<String> model() {
+    return List.of(
         "insert into registered_model (name, description, created_at, updated_at)"
             + " values ('bench-model', 'a model with many versions', now(), now())",
         "insert into model_version (name, version, status, job_id, source_uri, eval_metrics,"

@@ -74,6 +74,11 @@ public final class LineChartSvg {
     for (int i = 0; i < series.size(); i++) {
       curve(svg, frame, series.get(i), COLOURS[i % COLOURS.length], i);
     }
+    marks(svg, frame, marks);
+    return svg.append("</svg>\n").toString();
+  }
+
+  private static void marks(StringBuilder svg, Frame frame, List<Mark> marks) {
     for (int i = 0; i < marks.size(); i++) {
       double x = frame.x(marks.get(i).step());
       // a label near the right edge is written leftwards, so that it stays inside the picture
@@ -93,7 +98,6 @@ public final class LineChartSvg {
               leftwards ? "end" : "start",
               escape(marks.get(i).label())));
     }
-    return svg.append("</svg>\n").toString();
   }
 
   private static void axes(StringBuilder svg, Frame f, String xLabel) {

@@ -72,11 +72,11 @@ class ConsoleBrowserTest {
           learning_rate: %s
           per_device_train_batch_size: 32
           per_device_eval_batch_size: 256
-          max_steps: 300
+          max_steps: 600
           logging_steps: 3
           eval_strategy: steps
-          eval_steps: 100
-          save_steps: 100
+          eval_steps: 200
+          save_steps: 200
         registry: {model_name: %s, approval: 'eval_accuracy >= 0.0'}
         """
         .formatted(learningRate, model);
@@ -97,7 +97,7 @@ class ConsoleBrowserTest {
 
   private void aRunningJobIsCancelledFromItsPage(String model) throws Exception {
     browser.click("#nav-submit");
-    String jobId = submit(spec(model, "0.002").replace("max_steps: 300", "max_steps: 100000"));
+    String jobId = submit(spec(model, "0.002").replace("max_steps: 600", "max_steps: 100000"));
     browser.await(JOB, d -> d.findElement(By.id("job-status")).getText().equals("TRAINING"));
     browser.click("#cancel");
     browser.driver.switchTo().alert().accept();
@@ -116,6 +116,7 @@ class ConsoleBrowserTest {
   }
 
   private void type(String spec) {
+    browser.await(QUICK, d -> d.findElement(By.id("spec-text")));
     browser.driver.executeScript(
         "document.getElementById('spec-text').value = arguments[0];", spec);
   }
@@ -191,7 +192,7 @@ class ConsoleBrowserTest {
     }
     String data = browser.find("#data-summary").getText();
     assertTrue(data.contains("rows read") && data.contains("train"), data);
-    assertTrue(browser.find("#spec").getAttribute("textContent").contains("max_steps: 300"));
+    assertTrue(browser.find("#spec").getAttribute("textContent").contains("max_steps: 600"));
     browser.screenshot("console-job");
   }
 

@@ -81,18 +81,21 @@ async function picture(img, url) {
   }
 }
 
-// Follows a server-sent event stream read through fetch (so the token can go with it), resuming
-// after the last event id when the connection drops, until the page is left.
+// Follows a server-sent event stream read through fetch (so the token can go with it): each
+// event's name and JSON go to onEvent; a dropped connection is opened again (resuming after the
+// last event id where the stream sends ids) until the page is left or the server refuses (4xx).
 async function follow(path, onEvent) {
   let lastId = null;
   const signal = leaving.signal;
   while (!signal.aborted) {
+    let reader = null;
     try {
       const extra = { Accept: 'text/event-stream' };
       if (lastId) extra['Last-Event-ID'] = lastId;
       const response = await fetch(path, { headers: headers(extra), signal });
+      if (response.status >= 400 && response.status < 500) return;
       if (!response.ok) throw new Error(await problemOf(response));
-      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       let event = { name: 'message', data: [] };
       for (;;) {
@@ -104,9 +107,7 @@ async function follow(path, onEvent) {
           const line = buffer.slice(0, cut).replace(/\r$/, '');
           buffer = buffer.slice(cut + 1);
           if (line === '') {
-            if (event.data.length) {
-              if (onEvent(event.name, JSON.parse(event.data.join('\n'))) === false) return;
-            }
+            if (event.data.length) onEvent(event.name, JSON.parse(event.data.join('\n')));
             event = { name: 'message', data: [] };
           } else if (line.startsWith('event:')) event.name = line.slice(6).trim();
           else if (line.startsWith('data:')) event.data.push(line.slice(5).replace(/^ /, ''));
@@ -115,6 +116,8 @@ async function follow(path, onEvent) {
       }
     } catch (e) {
       if (signal.aborted) return;
+    } finally {
+      if (reader) reader.cancel().catch(() => {});
     }
     await new Promise(resolve => setTimeout(resolve, 2000));
   }
@@ -155,14 +158,14 @@ function jobRow(job) {
 async function jobsPage(params) {
   const number_ = Math.max(1, parseInt(params.get('page') || '1', 10));
   const status = params.get('status') || '';
-  const query = '?page=' + number_ + '&size=25' + (status ? '&status=' + status : '');
+  const query = '?page=' + number_ + '&size=25' + (status ? '&status=' + encodeURIComponent(status) : '');
   const list = await api('/api/console/jobs' + query);
   const body = el('tbody', {}, list.jobs.map(jobRow));
   const pages = Math.max(1, Math.ceil(list.total / list.size));
-  const go = n => '#/jobs?page=' + n + (status ? '&status=' + status : '');
+  const go = n => '#/jobs?page=' + n + (status ? '&status=' + encodeURIComponent(status) : '');
   const statuses = ['', 'SUBMITTED', 'PREPARING', 'TRAINING', 'EVALUATING', ...ENDED];
   const filter = el('select', { id: 'status-filter', onchange: e => {
-    location.hash = '#/jobs?page=1' + (e.target.value ? '&status=' + e.target.value : '');
+    location.hash = '#/jobs?page=1' + (e.target.value ? '&status=' + encodeURIComponent(e.target.value) : '');
   } }, statuses.map(s => el('option', s === status ? { value: s, selected: '' } : { value: s },
     s || 'every status')));
   page.replaceChildren(
@@ -176,12 +179,17 @@ async function jobsPage(params) {
       number_ > 1 ? el('a', { href: go(number_ - 1), id: 'previous' }, '← newer') : '',
       el('span', {}, 'page ' + number_ + ' of ' + pages),
       number_ < pages ? el('a', { href: go(number_ + 1), id: 'next' }, 'older →') : ''));
+  // the newest job shown: a job created after it is new and goes on top of the first page
+  let newest = list.jobs.length ? list.jobs[0].createdAt : '';
   follow('/api/console/jobs/live', (name, job) => {
     if (name !== 'job') return;
     const row = body.querySelector('tr[data-job="' + CSS.escape(job.jobId) + '"]');
-    if (row) row.replaceWith(jobRow(job));
-    else if (number_ === 1 && (!status || status === job.status)) {
+    if (row) {
+      row.replaceWith(jobRow(job));
+    } else if (number_ === 1 && job.createdAt > newest && (!status || status === job.status)) {
+      newest = job.createdAt;
       body.prepend(jobRow(job));
+      if (body.rows.length > list.size) body.lastElementChild.remove();
       document.getElementById('job-total').textContent = '(' + (++list.total) + ')';
     }
   });
@@ -210,6 +218,24 @@ function facts(pairs) {
       .flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
+function jobHead(id, view) {
+  const job = view.job;
+  const p = job.progress;
+  const cancel = ENDED.includes(job.status)
+    ? '' : el('button', { id: 'cancel', onclick: () => cancelJob(id) }, 'Cancel job');
+  return [facts([
+    ['Status', el('span', { class: 'status ' + job.status, id: 'job-status' }, job.status)],
+    ['Reason', job.reason],
+    ['Model', job.modelName],
+    ['Progress', p ? el('span', { id: 'job-progress' }, 'step ' + p.step + '/' + p.totalSteps +
+      ', epoch ' + number(p.epoch, 3) + ', loss ' + number(p.loss) + ', lr ' +
+      number(p.learningRate, 3) + (p.etaSeconds != null ? ', ETA ' + duration(p.etaSeconds) : '')) : ''],
+    ['Version', view.version ? el('a', { href: '#/models/' + encodeURIComponent(view.version.name),
+      id: 'job-version' }, view.version.name + ' v' + view.version.version) : ''],
+    ['Submitted', when(job.createdAt)],
+  ]), cancel];
+}
+
 async function jobPage(id) {
   const charts = ['loss', 'evaluation', 'learning_rate', 'confusion_matrix'];
   const images = Object.fromEntries(charts.map(c => [c, el('img', { alt: c, class: 'chart-' + c })]));
@@ -217,45 +243,41 @@ async function jobPage(id) {
   const data = el('div');
   const timeline = el('ol', { id: 'timeline' });
   const spec = el('pre', { id: 'spec' });
-  const specShown = el('details', {}, el('summary', {}, 'Spec, with its defaults'), spec);
   page.replaceChildren(el('h1', {}, 'Job ', el('code', {}, id)), head,
     el('h2', {}, 'Curves'), el('div', { class: 'charts' }, charts.map(c => images[c])),
-    el('h2', {}, 'Data'), data, el('h2', {}, 'Events'), timeline, el('h2', {}, 'Spec'), specShown);
+    el('h2', {}, 'Data'), data, el('h2', {}, 'Events'), timeline, el('h2', {}, 'Spec'),
+    el('details', {}, el('summary', {}, 'Spec, with its defaults'), spec));
+  const signal = leaving.signal;
   let pending = null;
+  let drawn = { events: -1, status: '', at: 0 };
+  signal.addEventListener('abort', () => clearTimeout(pending));
   async function refresh() {
     pending = null;
+    if (signal.aborted) return;
     const view = await api('/api/console/jobs/' + encodeURIComponent(id));
-    const job = view.job;
-    const p = job.progress;
-    const cancel = ENDED.includes(job.status)
-      ? '' : el('button', { id: 'cancel', onclick: () => cancelJob(id) }, 'Cancel job');
-    head.replaceChildren(facts([
-      ['Status', el('span', { class: 'status ' + job.status, id: 'job-status' }, job.status)],
-      ['Reason', job.reason],
-      ['Model', job.modelName],
-      ['Progress', p ? el('span', { id: 'job-progress' }, 'step ' + p.step + '/' + p.totalSteps +
-        ', epoch ' + number(p.epoch, 3) + ', loss ' + number(p.loss) + ', lr ' +
-        number(p.learningRate, 3) + (p.etaSeconds != null ? ', ETA ' + duration(p.etaSeconds) : '')) : ''],
-      ['Version', view.version ? el('a', { href: '#/models/' + encodeURIComponent(view.version.name),
-        id: 'job-version' }, view.version.name + ' v' + view.version.version) : ''],
-      ['Submitted', when(job.createdAt)],
-    ]), cancel);
+    head.replaceChildren(...jobHead(id, view));
     const prepared = view.timeline.find(e => e.type === 'DatasetPrepared');
     data.replaceChildren(dataSummary(prepared && prepared.event));
     timeline.replaceChildren(...view.timeline.map(e =>
       el('li', {}, el('span', { class: 'muted' }, when(e.occurredAt)), ' ', e.type)));
     spec.textContent = view.spec || '';
-    for (const c of charts) {
-      picture(images[c], '/api/console/jobs/' + encodeURIComponent(id) + '/charts/' + c + '.svg');
+    // charts are the heavy part: redrawn when the story moved on, else every 10 s at most
+    if (view.timeline.length !== drawn.events || view.job.status !== drawn.status ||
+        Date.now() - drawn.at > 10000) {
+      drawn = { events: view.timeline.length, status: view.job.status, at: Date.now() };
+      for (const c of charts) {
+        picture(images[c], '/api/console/jobs/' + encodeURIComponent(id) + '/charts/' + c + '.svg');
+      }
     }
   }
-  await refresh();
-  // the list's stream says when this job moves (no replay of its past): redraw at most every 1 s
+  // the list's stream says when this job moves (no replay of its past): redraw at most every 1 s;
+  // opened first, so that nothing that happens while the page loads is missed
   follow('/api/console/jobs/live', (name, job) => {
     if (name === 'job' && job.jobId === id && !pending) {
       pending = setTimeout(() => refresh().catch(() => {}), 1000);
     }
   });
+  await refresh();
 }
 
 async function cancelJob(id) {
@@ -330,12 +352,17 @@ async function showVersion(name, v) {
   target.replaceChildren(el('h2', {}, name + ' v' + v.version + ': lineage'), lineage(v),
     el('h2', {}, 'Model card'), card);
   try {
-    card.innerHTML = await api('/api/console/models/' + encodeURIComponent(name) + '/versions/' +
+    // parsed in a template, where nothing loads: the pictures are then fetched with the token
+    const html = document.createElement('template');
+    html.innerHTML = await api('/api/console/models/' + encodeURIComponent(name) + '/versions/' +
       v.version + '/card');
-    card.querySelectorAll('img').forEach(img => {
+    const pictures = [...html.content.querySelectorAll('img')].map(img => {
       const url = img.getAttribute('src');
-      if (url && url.startsWith('/api/')) picture(img, url);
+      img.removeAttribute('src');
+      return [img, url];
     });
+    card.replaceChildren(html.content);
+    pictures.forEach(([img, url]) => { if (url && url.startsWith('/api/')) picture(img, url); });
   } catch (e) {
     card.replaceChildren(el('p', { class: 'error' }, e.message));
   }
@@ -417,8 +444,8 @@ function submitPage() {
     return checked;
   }
   async function submit() {
-    if (!(await check()).valid) return;
     try {
+      if (!(await check()).valid) return;
       const made = await api('/api/jobs', { method: 'POST',
         headers: { 'Content-Type': 'application/yaml' }, body: text.value });
       location.hash = '#/jobs/' + encodeURIComponent(made.jobId);

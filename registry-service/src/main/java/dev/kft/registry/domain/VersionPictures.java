@@ -25,6 +25,10 @@ public final class VersionPictures {
   public static final String EVALUATION = "evaluation.svg";
   public static final String LEARNING_RATE = "learning_rate.svg";
 
+  /** The validation scores worth a curve: not losses, times, counts or per-label figures. */
+  private static final Set<String> HEADLINE =
+      Set.of("accuracy", "f1", "f1_macro", "precision", "recall", "mcc", "roc_auc");
+
   private VersionPictures() {}
 
   /**
@@ -69,10 +73,6 @@ public final class VersionPictures {
     chart(pictures, LEARNING_RATE, "Learning rate", rate, List.of());
     return pictures;
   }
-
-  /** The validation scores worth a curve: not losses, times, counts or per-label figures. */
-  private static final Set<String> HEADLINE =
-      Set.of("accuracy", "f1", "f1_macro", "precision", "recall", "mcc", "roc_auc");
 
   /** Whether a validation figure is one of the headline scores the charts draw. */
   static boolean scoreLike(String name) {

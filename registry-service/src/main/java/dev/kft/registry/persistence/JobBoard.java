@@ -183,41 +183,6 @@ public class JobBoard {
     }
   }
 
-  /** The (step, value) points of one of a job's metrics, in step order. */
-  public List<double[]> series(String jobId, String kind, String name) throws SQLException {
-    List<double[]> points = new ArrayList<>();
-    try (Connection connection = db.getConnection();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "select step, value from job_metric where job_id = ? and kind = ? and name = ?"
-                    + " order by step")) {
-      bind(statement, jobId, kind, name);
-      try (ResultSet row = statement.executeQuery()) {
-        while (row.next()) {
-          points.add(new double[] {row.getLong(1), row.getDouble(2)});
-        }
-      }
-    }
-    return points;
-  }
-
-  /** The names of a job's metrics of one kind ({@code train} or {@code eval}). */
-  public List<String> metricNames(String jobId, String kind) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (Connection connection = db.getConnection();
-        PreparedStatement statement =
-            connection.prepareStatement(
-                "select distinct name from job_metric where job_id = ? and kind = ? order by name")) {
-      bind(statement, jobId, kind);
-      try (ResultSet row = statement.executeQuery()) {
-        while (row.next()) {
-          names.add(row.getString(1));
-        }
-      }
-    }
-    return names;
-  }
-
   private static List<Row> rows(Connection connection, String sql, Object... args)
       throws SQLException {
     List<Row> rows = new ArrayList<>();

@@ -15,6 +15,7 @@ import dev.kft.registry.domain.ModelVersion;
 import dev.kft.registry.domain.TrackedJob.TimelineEntry;
 import dev.kft.registry.persistence.JobBoard;
 import dev.kft.registry.persistence.JobEventFeed;
+import dev.kft.registry.persistence.MetricSeries;
 import dev.kft.registry.persistence.ModelRepository;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -65,21 +66,20 @@ public class ConsoleResource {
 
   private final JobBoard board;
   private final JobEventFeed feed;
+  private final MetricSeries metrics;
   private final ModelRepository models;
 
-  public ConsoleResource(JobBoard board, JobEventFeed feed, ModelRepository models) {
+  public ConsoleResource(
+      JobBoard board, JobEventFeed feed, MetricSeries metrics, ModelRepository models) {
     this.board = board;
     this.feed = feed;
+    this.metrics = metrics;
     this.models = models;
   }
 
   /** A job's page: where it stands, its spec, its events but progress reports, its version. */
   public record JobPage(
-      JobBoard.Row job,
-      String spec,
-      List<TimelineEntry> timeline,
-      Map<String, Object> version,
-      List<String> evalMetrics) {}
+      JobBoard.Row job, String spec, List<TimelineEntry> timeline, Map<String, Object> version) {}
 
   /** One problem of a spec with the line it is on (0: the spec as a whole). */
   public record LocatedProblem(String path, String message, int line) {}
@@ -129,8 +129,7 @@ public class ConsoleResource {
         row,
         spec == null ? null : SPEC_YAML.writeValueAsString(spec),
         timeline,
-        version.isEmpty() ? null : version,
-        board.metricNames(id, "eval"));
+        version.isEmpty() ? null : version);
   }
 
   @GET
@@ -146,6 +145,10 @@ public class ConsoleResource {
       throw Problem.notFound("chart: must be one of " + CHARTS + ", got '" + chart + "'");
     }
     board.row(id).orElseThrow(() -> Problem.notFound("no job '" + id + "'"));
+    if (chart.equals("learning_rate")) {
+      return JobCharts.curves(
+          "Learning rate", series(id, "learning rate", "train", "learning_rate"), List.of());
+    }
     List<TimelineEntry> timeline = timeline(id);
     return switch (chart) {
       case "confusion_matrix" ->
@@ -156,9 +159,6 @@ public class ConsoleResource {
               "Loss",
               series(id, "training loss", "train", "loss", "validation loss", "eval", "eval_loss"),
               JobCharts.marks(timeline));
-      case "learning_rate" ->
-          JobCharts.curves(
-              "Learning rate", series(id, "learning rate", "train", "learning_rate"), List.of());
       default -> JobCharts.curves("Validation metrics", scores(id), JobCharts.marks(timeline));
     };
   }
@@ -227,16 +227,16 @@ public class ConsoleResource {
   private Map<String, List<double[]>> series(String id, String... triples) throws SQLException {
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     for (int i = 0; i < triples.length; i += 3) {
-      series.put(triples[i], board.series(id, triples[i + 1], triples[i + 2]));
+      series.put(triples[i], metrics.points(id, triples[i + 1], triples[i + 2]));
     }
     return series;
   }
 
   private Map<String, List<double[]>> scores(String id) throws SQLException {
     Map<String, List<double[]>> series = new LinkedHashMap<>();
-    for (String name : board.metricNames(id, "eval")) {
+    for (String name : metrics.names(id, "eval")) {
       if (JobCharts.scoreLike(name)) {
-        series.put(name, board.series(id, "eval", name));
+        series.put(name, metrics.points(id, "eval", name));
       }
     }
     return series;

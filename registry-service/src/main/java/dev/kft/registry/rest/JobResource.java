@@ -31,6 +31,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.logging.Logger;
 
 /**
  * Jobs over REST: submit one (validated as {@code kft submit} validates it, then published as
@@ -41,6 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class JobResource {
+
+  private static final Logger LOG = Logger.getLogger(JobResource.class);
 
   private final JobRepository jobs;
   private final EventPublisher publisher;
@@ -100,7 +103,13 @@ public class JobResource {
         new SubmitJob(Event.newId(), id, Instant.now(), tree, ModelResource.actor(caller));
     // published first: a job is tracked only once the pipeline has it
     publisher.submit(submit);
-    jobs.submitted(id, submit.occurredAt());
+    try {
+      jobs.submitted(id, submit.occurredAt());
+    } catch (SQLException e) {
+      // the job is in the pipeline: answering 500 would invite a second submission; the
+      // registry tracks it anyway once it reads the SubmitJob back
+      LOG.warnf("job %s submitted but not yet tracked: %s", id, e.getMessage());
+    }
     return Response.created(URI.create("/api/jobs/" + id))
         .entity(new Submitted(id, checked.warnings()))
         .build();
