@@ -92,14 +92,19 @@ public class JobRepository {
    */
   public void submitted(String jobId, Instant at) throws SQLException {
     try (Connection connection = db.getConnection()) {
-      update(
-          connection,
-          "insert into job (job_id, status, created_at, updated_at) values (?, 'SUBMITTED', ?, ?)"
-              + " on conflict (job_id) do nothing",
-          jobId,
-          at,
-          at);
+      track(connection, jobId, at);
     }
+  }
+
+  /** Creates the job's row as SUBMITTED unless it exists. */
+  private static void track(Connection connection, String jobId, Instant at) throws SQLException {
+    update(
+        connection,
+        "insert into job (job_id, status, created_at, updated_at) values (?, 'SUBMITTED', ?, ?)"
+            + " on conflict (job_id) do nothing",
+        jobId,
+        at,
+        at);
   }
 
   /** Ends a job with a status the registry decided, unless it already ended. */
@@ -190,13 +195,7 @@ public class JobRepository {
   /** Locks the job's row, creating it as SUBMITTED when this is its first event. */
   private static JobStatus lockJob(Connection connection, String jobId, Instant at)
       throws SQLException {
-    update(
-        connection,
-        "insert into job (job_id, status, created_at, updated_at) values (?, 'SUBMITTED', ?, ?)"
-            + " on conflict (job_id) do nothing",
-        jobId,
-        at,
-        at);
+    track(connection, jobId, at);
     try (PreparedStatement statement =
         connection.prepareStatement("select status from job where job_id = ? for update")) {
       bind(statement, jobId);
