@@ -180,14 +180,15 @@ async function jobsPage(params) {
       el('span', {}, 'page ' + number_ + ' of ' + pages),
       number_ < pages ? el('a', { href: go(number_ + 1), id: 'next' }, 'older →') : ''));
   // the newest job shown: a job created after it is new and goes on top of the first page
-  let newest = list.jobs.length ? list.jobs[0].createdAt : '';
+  let newest = list.jobs.length ? Date.parse(list.jobs[0].createdAt) : 0;
   follow('/api/console/jobs/live', (name, job) => {
     if (name !== 'job') return;
     const row = body.querySelector('tr[data-job="' + CSS.escape(job.jobId) + '"]');
     if (row) {
       row.replaceWith(jobRow(job));
-    } else if (number_ === 1 && job.createdAt > newest && (!status || status === job.status)) {
-      newest = job.createdAt;
+    } else if (number_ === 1 && Date.parse(job.createdAt) > newest &&
+        (!status || status === job.status)) {
+      newest = Date.parse(job.createdAt);
       body.prepend(jobRow(job));
       if (body.rows.length > list.size) body.lastElementChild.remove();
       document.getElementById('job-total').textContent = '(' + (++list.total) + ')';
